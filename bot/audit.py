@@ -1,0 +1,268 @@
+"""The one pipeline every front door uses: discover -> render -> check -> locate -> suppress -> score."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from bot import dockerfile as dockerfile_mod
+from bot.chart import ChartSource
+from bot.config import RepoConfig
+from bot.discover import Discovery, InputProblem, Target, discover, display_path
+from bot.findings import Finding, Location, Severity
+from bot.locate import ChartLocator, ManifestLocator, ValuesFile
+from bot.manifests import ManifestError, parse_manifest, parse_rendered
+from bot.render import RenderOptions, render
+from bot.score import Score, score
+from bot.suppress import CommentIndex, by_annotation, by_config
+from checks._k8s import K8sObject, Release
+from checks._registry import CheckContext, Hit, Rule, all_rules
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    values_files: tuple[str, ...] = ()
+    set_values: tuple[str, ...] = ()
+    kube_version: str | None = None  # overrides the config's kubernetesVersion
+    release_name: str | None = None
+    namespace: str | None = None
+    use_cache: bool = True
+    jobs: int = 0  # 0: one per CPU
+    timeout: float = 120.0
+
+
+@dataclass
+class TargetResult:
+    target: Target
+    findings: list[Finding] = field(default_factory=list)
+    error: InputProblem | None = None
+    score: Score | None = None
+    objects: int = 0
+    cached: bool = False
+
+
+@dataclass
+class AuditResult:
+    results: list[TargetResult]
+    problems: list[InputProblem]
+    rules: dict[str, Rule]
+    config: RepoConfig
+    baseline: dict | None = None  # {"revision", "new", "fixed", "existing"} after --baseline
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for result in self.results for f in result.findings]
+
+    @property
+    def errors(self) -> list[InputProblem]:
+        return self.problems + [r.error for r in self.results if r.error]
+
+
+def active_rules(config: RepoConfig) -> list[Rule]:
+    rules = all_rules()
+    return [
+        rule
+        for rule in rules.values()
+        if (rule.enabled or rule.id in config.enable) and rule.id not in config.disable
+    ]
+
+
+class _Runner:
+    """Runs the active rules over one target's inputs and places every hit."""
+
+    def __init__(self, rules: list[Rule], config: RepoConfig, ctx: CheckContext):
+        self.config = config
+        self.ctx = ctx
+        self.by_scope: dict[str, list[Rule]] = {}
+        for rule in rules:
+            self.by_scope.setdefault(rule.scope, []).append(rule)
+        self.comments = CommentIndex()
+
+    def _call(self, rule: Rule, arg, problems: list[InputProblem], where: str) -> Iterable[Hit]:
+        try:
+            return list(rule.func(arg, self.ctx) or ())
+        except Exception as exc:  # a bug in one rule must not lose the rest of the audit
+            problems.append(InputProblem(where, None, f"rule {rule.id} failed: {type(exc).__name__}: {exc}"))
+            return []
+
+    def object_hits(self, objects: list[K8sObject], release: Release, chart: ChartSource | None, problems, where):
+        for obj in objects:
+            for rule in self.by_scope.get("object", ()):
+                if rule.kinds is None or obj.kind in rule.kinds:
+                    for hit in self._call(rule, obj, problems, where):
+                        yield rule, hit if hit.obj is not None else replace(hit, obj=obj)
+        for rule in self.by_scope.get("release", ()):
+            for hit in self._call(rule, release, problems, where):
+                yield rule, hit
+        if chart is not None:
+            for rule in self.by_scope.get("chart", ()):
+                for hit in self._call(rule, chart, problems, where):
+                    yield rule, hit
+
+    def finding(self, rule: Rule, hit: Hit, target: str, location: Location | None, abs_path: Path | None) -> Finding:
+        severity = self.config.severity.get(rule.id) or hit.severity or rule.severity
+        obj = hit.obj
+        found = Finding(
+            rule_id=rule.id,
+            severity=severity,
+            category=rule.category,
+            message=hit.message,
+            target=target,
+            object_ref=obj.ref if obj is not None else "",
+            field_path=hit.path,
+            location=location,
+            fix_hint=rule.section("Fix"),
+            source_file=obj.source if obj is not None else (hit.file or ""),
+        )
+        reason = by_annotation(obj.annotations, rule.id) if obj is not None else None
+        if reason is None and obj is not None and obj.is_workload:
+            reason = by_annotation(obj.pod_annotations, rule.id)
+        if reason is None and abs_path is not None and location is not None:
+            reason = self.comments.reason(abs_path, location.line, rule.id)
+        if reason is None:
+            reason = by_config(self.config, found)
+        return found.suppress(reason) if reason is not None else found
+
+
+def _chart_abs(chart: ChartSource, display: str, values_files: list[ValuesFile]) -> Path | None:
+    for vf in values_files:
+        if vf.display == display:
+            return vf.path
+    prefix = chart.display + "/" if chart.display not in ("", ".") else ""
+    if display.startswith(prefix):
+        return chart.root / display[len(prefix):]
+    return None
+
+
+def _audit_chart(target: Target, runner: _Runner, options: AuditOptions, config: RepoConfig) -> TargetResult:
+    chart = ChartSource(target.path, target.display)
+    result = TargetResult(target)
+    values_files = [ValuesFile(display_path(Path(v)), Path(v)) for v in options.values_files]
+    render_options = RenderOptions(
+        release_name=options.release_name or config.release_name,
+        namespace=options.namespace or config.namespace,
+        values_files=tuple(str(Path(v).resolve()) for v in options.values_files),
+        set_values=options.set_values,
+        kube_version=options.kube_version or config.kubernetes_version,
+        timeout=options.timeout,
+        use_cache=options.use_cache,
+    )
+    rendered = render(target.path, render_options)
+    result.cached = rendered.cached
+    problems: list[InputProblem] = []
+    objects: list[K8sObject] = []
+    if not rendered.ok:
+        shown = f"{target.display}/{rendered.error_file}" if rendered.error_file else target.display
+        result.error = InputProblem(shown, rendered.error_line, rendered.error)
+    else:
+        objects, parse_errors = parse_rendered(rendered.output)
+        for error in parse_errors:
+            problems.append(InputProblem(f"{target.display}/{error.source}", error.line, str(error)))
+    result.objects = len(objects)
+    release = Release(objects, render_options.release_name, render_options.namespace)
+    locator = ChartLocator(chart, values_files)
+    for rule, hit in runner.object_hits(objects, release, chart, problems, target.display):
+        if hit.file is not None:
+            location = Location(hit.file if hit.file in {v.display for v in values_files} else f"{target.display}/{hit.file}", hit.line)
+        elif hit.obj is not None:
+            location = locator.locate(hit.obj, hit.path, hit.value_hint)
+        else:
+            location = Location(f"{target.display}/Chart.yaml")
+        abs_path = _chart_abs(chart, location.file, values_files) if location else None
+        result.findings.append(runner.finding(rule, hit, target.display, location, abs_path))
+    if problems and result.error is None:
+        result.error = problems[0]
+    return result
+
+
+def _audit_manifest(target: Target, runner: _Runner) -> TargetResult:
+    result = TargetResult(target)
+    try:
+        text = target.path.read_text(encoding="utf-8", errors="replace")
+        objects = parse_manifest(text, target.display)
+    except ManifestError as exc:
+        result.error = InputProblem(target.display, exc.line, f"invalid YAML: {exc}")
+        return result
+    except OSError as exc:
+        result.error = InputProblem(target.display, None, f"cannot read: {exc.strerror}")
+        return result
+    result.objects = len(objects)
+    locator = ManifestLocator(target.display)
+    problems: list[InputProblem] = []
+    release = Release(objects)
+    for rule, hit in runner.object_hits(objects, release, None, problems, target.display):
+        if hit.obj is not None:
+            location = locator.locate(hit.obj, hit.path)
+        else:
+            location = Location(target.display, hit.line)
+        result.findings.append(runner.finding(rule, hit, target.display, location, target.path))
+    if problems:
+        result.error = problems[0]
+    return result
+
+
+def _audit_dockerfile(target: Target, runner: _Runner) -> TargetResult:
+    result = TargetResult(target)
+    try:
+        parsed = dockerfile_mod.load(target.path, target.display)
+    except OSError as exc:
+        result.error = InputProblem(target.display, None, f"cannot read: {exc.strerror}")
+        return result
+    problems: list[InputProblem] = []
+    for rule in runner.by_scope.get("dockerfile", ()):
+        for hit in runner._call(rule, parsed, problems, target.display):
+            location = Location(target.display, hit.line)
+            result.findings.append(runner.finding(rule, hit, target.display, location, target.path))
+    if problems:
+        result.error = problems[0]
+    return result
+
+
+def _sort_key(finding: Finding):
+    loc = finding.location
+    return (loc.file if loc else "~", loc.line or 0 if loc else 0, -finding.severity, finding.rule_id, finding.message)
+
+
+def audit_targets(discovery: Discovery, config: RepoConfig, options: AuditOptions = AuditOptions()) -> AuditResult:
+    rules = active_rules(config)
+    kube = options.kube_version or config.kubernetes_version
+    major, minor = (int(p) for p in kube.lstrip("v").split(".")[:2])
+    ctx = CheckContext(kube_version=(major, minor), options=config.options)
+    runner = _Runner(rules, config, ctx)
+
+    def one(target: Target) -> TargetResult:
+        if target.kind == "chart":
+            result = _audit_chart(target, runner, options, config)
+        elif target.kind == "manifest":
+            result = _audit_manifest(target, runner)
+        else:
+            result = _audit_dockerfile(target, runner)
+        result.findings.sort(key=_sort_key)
+        result.score = score(result.findings)
+        return result
+
+    jobs = options.jobs or os.cpu_count() or 2
+    if len(discovery.targets) > 1 and jobs > 1:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(one, discovery.targets))
+    else:
+        results = [one(t) for t in discovery.targets]
+    return AuditResult(results, list(discovery.problems), all_rules(), config)
+
+
+def audit(paths: list[str], config: RepoConfig = RepoConfig(), options: AuditOptions = AuditOptions()) -> AuditResult:
+    return audit_targets(discover(paths), config, options)
+
+
+def exit_code(result: AuditResult, fail_on: Severity | None) -> int:
+    """0 clean, 1 findings at or above the threshold, 2 usage or input error."""
+    if result.errors:
+        return 2
+    if fail_on is not None and any(not f.suppressed and f.severity >= fail_on for f in result.findings):
+        return 1
+    return 0

@@ -1,0 +1,178 @@
+"""Rendering charts with the real `helm template`: timeout, output cap, on-disk cache, clear errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from bot.helm import helm_binary, helm_version
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_OUTPUT_CAP = 64 * 1024 * 1024  # kube-prometheus-stack renders several MB; leave room
+CACHE_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    release_name: str = "release"
+    namespace: str = "default"
+    values_files: tuple[str, ...] = ()
+    set_values: tuple[str, ...] = ()
+    kube_version: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    output_cap: int = DEFAULT_OUTPUT_CAP
+    use_cache: bool = True
+
+
+@dataclass
+class RenderResult:
+    ok: bool
+    output: str = ""
+    error: str = ""  # one line, for the user
+    error_file: str | None = None  # chart-relative template the error is in
+    error_line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    cache_key: str = ""
+    cached: bool = False
+
+
+class RenderError(Exception):
+    pass
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("CHARTWARDEN_CACHE_DIR") or user_cache_dir("chartwarden")) / "render"
+
+
+def chart_digest(root: Path) -> str:
+    """Hash of every file under the chart (subcharts included): names, sizes and contents."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, root)
+            digest.update(rel.encode() + b"\0")
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+            except OSError:
+                digest.update(b"<unreadable>")
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def render_key(root: Path, options: RenderOptions, binary: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(CACHE_FORMAT.encode())
+    digest.update(chart_digest(root).encode())
+    for values_file in options.values_files:
+        digest.update(values_file.encode() + b"\0")
+        try:
+            digest.update(Path(values_file).read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    payload = [options.release_name, options.namespace, list(options.set_values), options.kube_version]
+    digest.update(json.dumps(payload).encode())
+    digest.update(helm_version(binary).encode())
+    return digest.hexdigest()
+
+
+def _command(binary: str, root: Path, options: RenderOptions) -> list[str]:
+    cmd = [binary, "template", options.release_name, str(root.resolve()), "--namespace", options.namespace]
+    for values_file in options.values_files:
+        cmd += ["-f", values_file]
+    for assignment in options.set_values:
+        cmd += ["--set", assignment]
+    if options.kube_version:
+        cmd += ["--kube-version", options.kube_version]
+    return cmd
+
+
+# "hc/templates/deployment.yaml:9:22" (helm 4) or "(hc/templates/req.yaml:1:6)" (execution error)
+_TEMPLATE_POS = re.compile(r"(?P<file>[\w.\-/]+?/(?:templates|charts)/[\w.\-/]+?):(?P<line>\d+)(?::\d+)?")
+_YAML_ERROR = re.compile(r"YAML parse error on (?P<file>[\w.\-/]+): .*?line (?P<line>\d+): (?P<msg>.*)")
+_MISSING_DEPS = re.compile(r"missing in charts/ directory: (?P<deps>.+)")
+
+
+def _chart_relative(helm_path: str) -> str:
+    """Helm names files "<chart>/templates/x.yaml"; findings use "templates/x.yaml"."""
+    return helm_path.split("/", 1)[1] if "/" in helm_path else helm_path
+
+
+def explain_failure(stderr: str) -> tuple[str, str | None, int | None]:
+    """One line saying what failed and where, from helm's multi-line stderr."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error:")]
+    text = " ".join(lines[lines.index(errors[0]):] if errors else lines)
+    text = text.replace("Use --debug flag to render out invalid YAML", "").strip()
+    text = re.sub(r"^Error:\s*", "", text)
+    missing = _MISSING_DEPS.search(text)
+    if missing:
+        deps = missing.group("deps").strip().rstrip(".")
+        return (f"missing chart dependencies: {deps}; run `helm dependency build` in the chart folder", "Chart.yaml", None)
+    yaml_error = _YAML_ERROR.search(text)
+    if yaml_error:
+        rel = _chart_relative(yaml_error.group("file"))
+        return (f"rendered YAML does not parse: {yaml_error.group('msg').strip()}", rel, int(yaml_error.group("line")))
+    position = _TEMPLATE_POS.search(text)
+    if position:
+        rel = _chart_relative(position.group("file"))
+        detail = text
+        detail = re.sub(r"execution error at \(" + re.escape(position.group(0)) + r"\):\s*", "", detail)
+        detail = detail.replace(position.group(0), "").strip(" :")
+        detail = re.sub(r'executing "[^"]*" at <([^>]*)>:\s*', r"at <\1>: ", detail)
+        detail = re.sub(r"^template:\s*", "", detail).strip(" :")
+        return (f"template failed: {detail}", rel, int(position.group("line")))
+    return (text or "helm template failed with no message", None, None)
+
+
+def render(root: Path, options: RenderOptions = RenderOptions()) -> RenderResult:
+    """Render one chart; a failure is a RenderResult with ok=False, never an exception."""
+    binary = helm_binary()
+    key = render_key(root, options, binary)
+    cached_file = cache_dir() / key[:2] / f"{key}.yaml"
+    if options.use_cache and cached_file.is_file():
+        try:
+            return RenderResult(True, cached_file.read_text(encoding="utf-8"), cache_key=key, cached=True)
+        except OSError:
+            pass
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
+        env["HELM_CACHE_HOME"] = env.get("HELM_CACHE_HOME", str(Path(tempfile.gettempdir()) / "chartwarden-helm-cache"))
+        try:
+            proc = subprocess.run(
+                _command(binary, root, options), stdout=out, stderr=err, timeout=options.timeout, env=env
+            )
+        except subprocess.TimeoutExpired:
+            return RenderResult(False, error=f"helm template timed out after {options.timeout:g}s", cache_key=key)
+        except OSError as exc:
+            return RenderResult(False, error=f"cannot run helm: {exc}", cache_key=key)
+        size = out.tell()
+        err.seek(0)
+        stderr = err.read(256 * 1024).decode("utf-8", errors="replace")
+        if proc.returncode != 0:
+            message, rel, line = explain_failure(stderr)
+            return RenderResult(False, error=message, error_file=rel, error_line=line, cache_key=key)
+        if size > options.output_cap:
+            return RenderResult(False, error=f"rendered output is {size} bytes, over the {options.output_cap}-byte cap", cache_key=key)
+        out.seek(0)
+        output = out.read().decode("utf-8", errors="replace")
+    warnings = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if options.use_cache:
+        try:
+            cached_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(output, encoding="utf-8")
+            os.replace(tmp, cached_file)
+        except OSError:
+            pass
+    return RenderResult(True, output, warnings=warnings, cache_key=key)

@@ -1,0 +1,68 @@
+"""Runs one rule on one fixture and returns what it reported, as `file:line: message` strings."""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.audit import audit
+from bot.config import RepoConfig
+from checks._registry import all_rules
+
+_EXPECT = re.compile(r"^#\s*expect:\s*(?P<line>\d+|-):\s*(?P<message>.+?)\s*$")
+_KUBE = re.compile(r"^#\s*kube-version:\s*(?P<version>\S+)", re.M)
+
+
+@contextmanager
+def chdir(path: Path):
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def only(rule_id: str, kube_version: str = "1.31") -> RepoConfig:
+    others = frozenset(r for r in all_rules() if r != rule_id)
+    return RepoConfig(kubernetes_version=kube_version, disable=others, enable=frozenset({rule_id}))
+
+
+def expected(fixture: Path) -> list[str]:
+    """`# expect: LINE: MESSAGE` lines in a file, or an expect.txt beside a chart fixture."""
+    if fixture.is_dir():
+        text = (fixture / "expect.txt").read_text() if (fixture / "expect.txt").exists() else ""
+        return sorted(line.strip() for line in text.splitlines() if line.strip())
+    out = []
+    for line in fixture.read_text().splitlines():
+        match = _EXPECT.match(line.strip())
+        if match:
+            where = fixture.name if match["line"] == "-" else f"{fixture.name}:{match['line']}"
+            out.append(f"{where}: {match['message']}")
+    return sorted(out)
+
+
+def run(rule_id: str, fixture: Path) -> list[str]:
+    """What `rule_id` alone reports on the fixture; chart paths are shown relative to the chart."""
+    kube = "1.31"
+    probe = fixture / "Chart.yaml" if fixture.is_dir() else fixture
+    if probe.exists():
+        match = _KUBE.search(probe.read_text(errors="replace"))
+        if match:
+            kube = match["version"]
+    with chdir(fixture.parent):
+        result = audit([fixture.name], only(rule_id, kube))
+    errors = [str(e) for e in result.errors]
+    assert not errors, errors
+    out = []
+    prefix = fixture.name + "/" if fixture.is_dir() else ""
+    for finding in result.findings:
+        if finding.rule_id != rule_id or finding.suppressed:
+            continue
+        where = str(finding.location) if finding.location else f"{finding.target} (unplaced)"
+        if prefix and where.startswith(prefix):
+            where = where[len(prefix):]
+        out.append(f"{where}: {finding.message}")
+    return sorted(out)
