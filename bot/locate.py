@@ -26,6 +26,8 @@ _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<dashes>(?:-\s+)*)(?P<key>[\"']?[\w.
 _ITEM_LINE = re.compile(r"^(?P<indent>\s*)-(?:\s|$)")
 _VALUES_REF = re.compile(r"\.Values((?:\.[A-Za-z_][\w\-]*)+)")
 _WITH_VALUES = re.compile(r"\{\{-?\s*(?:with|if|range)\s+(?:\$[\w]+\s*:=\s*)?\.Values((?:\.[A-Za-z_][\w\-]*)+)")
+_INCLUDE = re.compile(r'\{\{-?\s*(?:include|template)\s+"([^"]+)"')
+_ACTION = re.compile(r"\{\{-?\s*(if|with|range|define|block|end)\b")
 _TOYAML_DOT = re.compile(r"toYaml\s+\.\s*(?:\||\}\})")
 
 
@@ -64,6 +66,7 @@ class ChartLocator:
         self.chart = chart
         self.values_files = list(values_files)
         self._keys: dict[str, _YamlKeys] = {}
+        self._defines: dict[tuple, tuple | None] = {}
         self._user_keys = []
         for vf in self.values_files:
             try:
@@ -89,15 +92,66 @@ class ChartLocator:
         start, end = _document_span(lines, obj)
         if start is None:
             return Location(display)
-        found = _walk(lines, start, end, segments)
+        names = _item_names(obj.doc, segments)
+        found = _walk(lines, start, end, segments, names)
         if not found:
             kind_line = _kind_line(lines, start, end)
             return Location(display, kind_line)
+        rel = source
+        for _ in range(3):  # follow `include "x"` into its define, a few levels deep
+            depth, line_no = found[-1]
+            if depth == len(segments) - 1:
+                break
+            inner = self._follow_include(rel, lines, line_no, segments[depth + 1 :], names[depth + 1 :])
+            if inner is None:
+                break
+            rel, lines, inner_found = inner
+            found = [(depth + 1 + d, n) for d, n in inner_found]
         depth, line_no = found[-1]
-        values_location = self._values_location(source, lines, line_no, segments[depth + 1 :], obj, path, value_hint)
+        values_location = self._values_location(rel, lines, line_no, segments[depth + 1 :], obj, path, value_hint)
         if values_location is not None:
             return values_location
-        return Location(display, line_no)
+        return Location(self._display(rel), line_no)
+
+    def _follow_include(self, rel: str, lines: list[str], line_no: int, rest: list, names: list):
+        """When the block under a key is `{{ include "name" . }}`, walk the rest of the path in that define."""
+        for index in _block_directive_lines(lines, line_no):
+            match = _INCLUDE.search(lines[index])
+            if not match:
+                continue
+            located = self._define(rel, match.group(1))
+            if located is None:
+                return None
+            def_rel, def_lines, body_start, body_end = located
+            inner = _walk(def_lines, body_start, body_end, rest, names)
+            return (def_rel, def_lines, inner) if inner else None
+        return None
+
+    def _define(self, rel: str, name: str):
+        """(file, lines, body start, body end) of `{{ define "name" }}` in the chart (or subchart) templates."""
+        parts = rel.split("/")
+        base = "/".join(parts[:2]) + "/" if len(parts) >= 4 and parts[0] == "charts" else ""
+        cache_key = (base, name)
+        if cache_key in self._defines:
+            return self._defines[cache_key]
+        result = None
+        folder = self.chart.root / base / "templates"
+        candidates = sorted(folder.rglob("*.tpl")) + sorted(folder.rglob("*.yaml")) if folder.is_dir() else []
+        pattern = re.compile(r'\{\{-?\s*define\s+"' + re.escape(name) + r'"\s*-?\}\}')
+        for path in candidates:
+            file_rel = path.relative_to(self.chart.root).as_posix()
+            text = self.chart.read(file_rel)
+            if not text or name not in text:
+                continue
+            def_lines = text.splitlines()
+            for index, line in enumerate(def_lines):
+                if pattern.search(line):
+                    result = (file_rel, def_lines, index + 1, _define_end(def_lines, index))
+                    break
+            if result:
+                break
+        self._defines[cache_key] = result
+        return result
 
     def _display(self, rel: str) -> str:
         return f"{self.chart.display}/{rel}" if self.chart.display not in ("", ".") else rel
@@ -176,6 +230,26 @@ def _block_directive_lines(lines: list[str], line_no: int) -> list[int]:
     return out
 
 
+def _item_names(doc: dict, segments: list) -> list:
+    """For each list-index segment, the rendered item's `name` (None where there is none)."""
+    names: list = []
+    for depth, segment in enumerate(segments):
+        item = dig(doc, *segments[: depth + 1]) if isinstance(segment, int) else None
+        names.append(str(item["name"]) if isinstance(item, dict) and isinstance(item.get("name"), (str, int)) else None)
+    return names
+
+
+def _define_end(lines: list[str], start: int) -> int:
+    """Index of the line holding the `end` that closes the define opened on line `start`."""
+    depth = 0
+    for index in range(start, len(lines)):
+        for action in _ACTION.findall(lines[index]):
+            depth += -1 if action == "end" else 1
+            if depth == 0:
+                return index
+    return len(lines)
+
+
 def _pick_ref(refs: list[tuple], get, rendered: Any) -> tuple:
     """Of several .Values references on one line, the one whose value is the offending part.
 
@@ -227,14 +301,20 @@ def _kind_line(lines: list[str], start: int, end: int) -> int | None:
     return None
 
 
-def _walk(lines: list[str], start: int, end: int, segments: list) -> list[tuple[int, int]]:
-    """(segment index, 1-based line) for each leading segment of the path found in the template."""
+def _walk(lines: list[str], start: int, end: int, segments: list, names: list | None = None) -> list[tuple[int, int]]:
+    """(segment index, 1-based line) for each leading segment of the path found in the template.
+
+    `names[i]` is the rendered `name` of list item segments[i] (containers, ports, volumes): items
+    are matched by name, since conditionals make template positions differ from rendered ones.
+    """
     found: list[tuple[int, int]] = []
     cursor, parent_indent = start, -1
     for depth, segment in enumerate(segments):
-        hit = _find_index(lines, cursor, end, parent_indent, segment) if isinstance(segment, int) else _find_key(
-            lines, cursor, end, parent_indent, segment
-        )
+        if isinstance(segment, int):
+            name = names[depth] if names and depth < len(names) else None
+            hit = _find_index(lines, cursor, end, parent_indent, segment, name)
+        else:
+            hit = _find_key(lines, cursor, end, parent_indent, segment)
         if hit is None:
             break
         index, indent = hit
@@ -267,15 +347,19 @@ def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: s
     return None
 
 
-def _find_index(lines: list[str], start: int, end: int, parent_indent: int, position: int) -> tuple[int, int] | None:
+def _find_index(
+    lines: list[str], start: int, end: int, parent_indent: int, position: int, name: str | None = None
+) -> tuple[int, int] | None:
     items: list[tuple[int, int]] = []
     dash_indent = None
+    stop = end
     for index in range(start, end):
         line = lines[index]
         if not _structural(line):
             continue
         indent = len(line) - len(line.lstrip())
         if indent <= parent_indent and not line.lstrip().startswith("-"):
+            stop = index
             break
         match = _ITEM_LINE.match(line)
         if match:
@@ -284,10 +368,46 @@ def _find_index(lines: list[str], start: int, end: int, parent_indent: int, posi
             if indent == dash_indent:
                 items.append((index, indent))
         elif dash_indent is not None and indent < dash_indent:
+            stop = index
             break
     if not items:
         return None
-    return items[position] if position < len(items) else items[0]
+    if name is not None:
+        return _item_by_name(lines, items, stop, name)
+    return items[position] if position < len(items) else None
+
+
+_NAME_LINE = re.compile(r"^\s*(?:-\s+)?name:\s*(?P<value>.*?)\s*$")
+_TEMPLATE_EXPR = re.compile(r"\{\{.*?\}\}")
+
+
+def _item_by_name(lines: list[str], items: list[tuple[int, int]], stop: int, name: str) -> tuple[int, int] | None:
+    """The list item whose `name:` is this rendered name: literally, else by its literal fragments."""
+    scored: list[tuple[int, tuple[int, int]]] = []
+    for number, (index, indent) in enumerate(items):
+        end = items[number + 1][0] if number + 1 < len(items) else stop
+        text = None
+        for j in range(index, end):
+            match = _NAME_LINE.match(lines[j])
+            col = len(lines[j]) - len(lines[j].lstrip().lstrip("-").lstrip())
+            if match and (j == index or col == indent + 2):
+                text = match.group("value").strip("\"'")
+                break
+        if text is None:
+            continue
+        if "{{" not in text:
+            if text == name:
+                return index, indent
+            continue
+        fragments = [f.strip("\"'") for f in _TEMPLATE_EXPR.split(text) if f.strip("\"'")]
+        if all(f in name for f in fragments):
+            scored.append((sum(len(f) for f in fragments), (index, indent)))
+    if not scored:
+        return None
+    scored.sort(key=lambda item: -item[0])
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None  # two templated names fit equally: do not guess
+    return scored[0][1]
 
 
 class ManifestLocator:
