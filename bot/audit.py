@@ -53,6 +53,7 @@ class AuditResult:
     rules: dict[str, Rule]
     config: RepoConfig
     baseline: dict | None = None  # {"revision", "new", "fixed", "existing"} after --baseline
+    skipped: list[InputProblem] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -252,7 +253,7 @@ def audit_targets(discovery: Discovery, config: RepoConfig, options: AuditOption
             results = list(pool.map(one, discovery.targets))
     else:
         results = [one(t) for t in discovery.targets]
-    return AuditResult(results, list(discovery.problems), all_rules(), config)
+    return AuditResult(results, list(discovery.problems), all_rules(), config, skipped=list(discovery.skipped))
 
 
 def audit(paths: list[str], config: RepoConfig = RepoConfig(), options: AuditOptions = AuditOptions()) -> AuditResult:

@@ -38,6 +38,7 @@ class InputProblem:
 class Discovery:
     targets: list[Target] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    skipped: list[InputProblem] = field(default_factory=list)  # named on the command line, not auditable
 
 
 def display_path(path: Path) -> str:
@@ -81,7 +82,7 @@ def discover(paths: list[str]) -> Discovery:
             return
         if not _yaml_file(path):
             if explicit:
-                found.problems.append(InputProblem(shown, None, "not a chart, a YAML manifest or a Dockerfile"))
+                found.skipped.append(InputProblem(shown, None, "skipped: not a chart, a YAML manifest or a Dockerfile"))
             return
         try:
             size = path.stat().st_size

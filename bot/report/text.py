@@ -15,6 +15,8 @@ def finding_line(finding) -> str:
 
 def render(result: AuditResult, *, show_suppressed: bool = False) -> str:
     out: list[str] = []
+    for note in result.skipped:
+        out.append(f"note: {note}")
     for problem in result.problems:
         out.append(f"error: {problem}")
     for target in result.results:
