@@ -10,6 +10,7 @@ from bot import __version__
 from bot.config import ConfigError, RepoConfig, find_config, load_config
 from bot.findings import Severity
 from bot.helm import HelmMissing
+from bot.ruledocs import DocError
 
 
 class UsageError(Exception):
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"audit": cmd_audit, "rules": cmd_rules, "docs": cmd_docs}
     try:
         return handlers[args.command](args)
-    except (UsageError, ConfigError, HelmMissing) as exc:
+    except (UsageError, ConfigError, HelmMissing, DocError) as exc:
         print(f"chartwarden: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -44,5 +44,6 @@ def render(result: AuditResult) -> str:
             for r in result.results
         ],
         "errors": [str(p) for p in result.errors],
+        "baseline": result.baseline,
     }
     return json.dumps(payload, indent=2) + "\n"

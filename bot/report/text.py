@@ -56,4 +56,7 @@ def summary_table(result: AuditResult) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     total = sum(1 for f in result.findings if not f.suppressed)
     lines.append(f"{len(result.results)} target(s), {total} finding(s), {len(result.errors)} error(s)")
+    if result.baseline:
+        b = result.baseline
+        lines.append(f"since {b['revision']}: {b['new']} new, {b['fixed']} fixed, {b['existing']} existing (not shown)")
     return "\n".join(lines)
