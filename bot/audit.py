@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +17,8 @@ from bot.discover import Discovery, InputProblem, Target, discover, display_path
 from bot.findings import Finding, Location, Severity
 from bot.locate import ChartLocator, ManifestLocator, ValuesFile
 from bot.manifests import ManifestError, parse_manifest, parse_rendered
-from bot.render import RenderOptions, render
+from bot.helm import helm_binary
+from bot.render import RenderOptions, cache_dir, render, render_key
 from bot.score import Score, score
 from bot.suppress import CommentIndex, by_annotation, by_config
 from checks._k8s import K8sObject, Release
@@ -140,11 +141,57 @@ def _chart_abs(chart: ChartSource, display: str, values_files: list[ValuesFile])
     return None
 
 
+def _engine_digest() -> str:
+    """Changes whenever the engine or a rule changes, so cached results never outlive the code."""
+    global _ENGINE_DIGEST
+    if _ENGINE_DIGEST is None:
+        digest = hashlib.sha256()
+        for package in ("bot", "checks"):
+            folder = Path(__file__).resolve().parent.parent / package
+            for path in sorted(folder.rglob("*.py")):
+                stat = path.stat()
+                digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        _ENGINE_DIGEST = digest.hexdigest()
+    return _ENGINE_DIGEST
+
+
+_ENGINE_DIGEST: str | None = None
+
+
+def _result_cache_file(render_key_: str, target: Target, config: RepoConfig) -> Path:
+    digest = hashlib.sha256(f"{render_key_}\0{target.display}\0{config!r}\0{_engine_digest()}".encode()).hexdigest()
+    return cache_dir().parent / "results" / digest[:2] / f"{digest}.pickle"
+
+
 def _audit_chart(target: Target, runner: _Runner, options: AuditOptions, config: RepoConfig) -> TargetResult:
-    chart = ChartSource(target.path, target.display)
-    result = TargetResult(target)
-    values_files = [ValuesFile(display_path(Path(v)), Path(v)) for v in options.values_files]
-    render_options = RenderOptions(
+    """A cached result when nothing that shapes it changed (chart, values, options, config, code)."""
+    render_options = _render_options(options, config)
+    if not options.use_cache:
+        return _audit_chart_uncached(target, runner, options, config, render_options, None)
+    key = render_key(target.path, render_options, helm_binary())
+    cached = _result_cache_file(key, target, config)
+    try:
+        with open(cached, "rb") as handle:
+            result = pickle.load(handle)
+        result.cached = True
+        return result
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass
+    result = _audit_chart_uncached(target, runner, options, config, render_options, key)
+    if result.error is None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return result
+
+
+def _render_options(options: AuditOptions, config: RepoConfig) -> RenderOptions:
+    return RenderOptions(
         release_name=options.release_name or config.release_name,
         namespace=options.namespace or config.namespace,
         values_files=tuple(str(Path(v).resolve()) for v in options.values_files),
@@ -153,7 +200,15 @@ def _audit_chart(target: Target, runner: _Runner, options: AuditOptions, config:
         timeout=options.timeout,
         use_cache=options.use_cache,
     )
-    rendered = render(target.path, render_options)
+
+
+def _audit_chart_uncached(
+    target: Target, runner: _Runner, options: AuditOptions, config: RepoConfig, render_options: RenderOptions, key: str | None
+) -> TargetResult:
+    chart = ChartSource(target.path, target.display)
+    result = TargetResult(target)
+    values_files = [ValuesFile(display_path(Path(v)), Path(v)) for v in options.values_files]
+    rendered = render(target.path, render_options, key)
     result.cached = rendered.cached
     problems: list[InputProblem] = []
     objects: list[K8sObject] = []

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,10 +136,35 @@ def explain_failure(stderr: str) -> tuple[str, str | None, int | None]:
     return (text or "helm template failed with no message", None, None)
 
 
-def render(root: Path, options: RenderOptions = RenderOptions()) -> RenderResult:
+def _run_with_deadline(cmd: list[str], out, err, env: dict, timeout: float) -> int:
+    """Run to completion, killing at the deadline.
+
+    A blocking wait with a timer thread, not subprocess's timeout, which polls with sleeps of up to
+    50 ms and so added that much to every render.
+    """
+    proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+    expired = threading.Event()
+
+    def kill() -> None:
+        expired.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout, kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        returncode = proc.wait()
+    finally:
+        timer.cancel()
+    if expired.is_set():
+        raise subprocess.TimeoutExpired(cmd, timeout)
+    return returncode
+
+
+def render(root: Path, options: RenderOptions = RenderOptions(), key: str | None = None) -> RenderResult:
     """Render one chart; a failure is a RenderResult with ok=False, never an exception."""
     binary = helm_binary()
-    key = render_key(root, options, binary)
+    key = key or render_key(root, options, binary)
     cached_file = cache_dir() / key[:2] / f"{key}.yaml"
     if options.use_cache and cached_file.is_file():
         try:
@@ -149,9 +175,7 @@ def render(root: Path, options: RenderOptions = RenderOptions()) -> RenderResult
         env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
         env["HELM_CACHE_HOME"] = env.get("HELM_CACHE_HOME", str(Path(tempfile.gettempdir()) / "chartwarden-helm-cache"))
         try:
-            proc = subprocess.run(
-                _command(binary, root, options), stdout=out, stderr=err, timeout=options.timeout, env=env
-            )
+            returncode = _run_with_deadline(_command(binary, root, options), out, err, env, options.timeout)
         except subprocess.TimeoutExpired:
             return RenderResult(False, error=f"helm template timed out after {options.timeout:g}s", cache_key=key)
         except OSError as exc:
@@ -159,7 +183,7 @@ def render(root: Path, options: RenderOptions = RenderOptions()) -> RenderResult
         size = out.tell()
         err.seek(0)
         stderr = err.read(256 * 1024).decode("utf-8", errors="replace")
-        if proc.returncode != 0:
+        if returncode != 0:
             message, rel, line = explain_failure(stderr)
             return RenderResult(False, error=message, error_file=rel, error_line=line, cache_key=key)
         if size > options.output_cap:
