@@ -8,7 +8,7 @@ import pickle
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from bot import dockerfile as dockerfile_mod
 from bot.chart import ChartSource
@@ -284,7 +284,9 @@ def _sort_key(finding: Finding):
     return (loc.file if loc else "~", loc.line or 0 if loc else 0, -finding.severity, finding.rule_id, finding.message)
 
 
-def audit_targets(discovery: Discovery, config: RepoConfig, options: AuditOptions = AuditOptions()) -> AuditResult:
+def audit_targets(
+    discovery: Discovery, config: RepoConfig, options: AuditOptions = AuditOptions(), progress: Callable | None = None
+) -> AuditResult:
     rules = active_rules(config)
     kube = options.kube_version or config.kubernetes_version
     major, minor = (int(p) for p in kube.lstrip("v").split(".")[:2])
@@ -300,6 +302,8 @@ def audit_targets(discovery: Discovery, config: RepoConfig, options: AuditOption
             result = _audit_dockerfile(target, runner)
         result.findings.sort(key=_sort_key)
         result.score = score(result.findings)
+        if progress is not None:
+            progress(result, len(discovery.targets))
         return result
 
     jobs = options.jobs or os.cpu_count() or 2
@@ -311,8 +315,10 @@ def audit_targets(discovery: Discovery, config: RepoConfig, options: AuditOption
     return AuditResult(results, list(discovery.problems), all_rules(), config, skipped=list(discovery.skipped))
 
 
-def audit(paths: list[str], config: RepoConfig = RepoConfig(), options: AuditOptions = AuditOptions()) -> AuditResult:
-    return audit_targets(discover(paths), config, options)
+def audit(
+    paths: list[str], config: RepoConfig = RepoConfig(), options: AuditOptions = AuditOptions(), progress: Callable | None = None
+) -> AuditResult:
+    return audit_targets(discover(paths), config, options, progress)
 
 
 def exit_code(result: AuditResult, fail_on: Severity | None) -> int:

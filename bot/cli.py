@@ -72,6 +72,27 @@ def _fail_on(args, config: RepoConfig) -> Severity | None:
         raise UsageError(f"--fail-on: {exc}") from None
 
 
+def _progress_printer():
+    """`[3/15] charts/web: 4 findings` on stderr as each target finishes, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import threading
+
+    lock = threading.Lock()
+    done = [0]
+
+    def report(result, total: int) -> None:
+        if total < 2:
+            return
+        with lock:
+            done[0] += 1
+            live = sum(1 for f in result.findings if not f.suppressed)
+            state = "error" if result.error else f"{live} finding(s)"
+            print(f"[{done[0]}/{total}] {result.target.display}: {state}", file=sys.stderr, flush=True)
+
+    return report
+
+
 def cmd_audit(args) -> int:
     from bot.audit import AuditOptions, audit, exit_code
     from bot.report import reporter
@@ -94,7 +115,7 @@ def cmd_audit(args) -> int:
         use_cache=not args.no_cache,
         jobs=args.jobs,
     )
-    result = audit(args.paths, config, options)
+    result = audit(args.paths, config, options, _progress_printer() if args.format == "text" and not args.output else None)
     if args.baseline:
         from bot.baseline import BaselineError, apply_baseline
 
