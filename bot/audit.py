@@ -209,7 +209,6 @@ def _audit_chart_uncached(
     result = TargetResult(target)
     values_files = [ValuesFile(display_path(Path(v)), Path(v)) for v in options.values_files]
     rendered = render(target.path, render_options, key)
-    result.cached = rendered.cached
     problems: list[InputProblem] = []
     objects: list[K8sObject] = []
     if not rendered.ok:
