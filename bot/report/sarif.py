@@ -16,22 +16,23 @@ LEVEL = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
+SECURITY_CATEGORIES = {"security", "rbac", "secrets", "supply-chain"}
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0", Severity.INFO: "0.0"}
 
 
 def _rule_entry(rule) -> dict:
-    return {
+    entry = {
         "id": rule.id,
         "name": "".join(part.capitalize() for part in rule.id.split("-")),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.section("What it does") or rule.title},
         "help": {"text": rule.doc, "markdown": rule.doc},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": {
-            "tags": [rule.category, *rule.anchors],
-            "security-severity": SECURITY_SEVERITY[rule.severity],
-        },
+        "properties": {"tags": [rule.category, *rule.anchors], "precision": "high"},
     }
+    if rule.category in SECURITY_CATEGORIES:  # code scanning reads security-severity on security rules only
+        entry["properties"]["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    return entry
 
 
 def render(result: AuditResult) -> str:
@@ -66,9 +67,11 @@ def render(result: AuditResult) -> str:
             "driver": {
                 "name": "chartwarden",
                 "version": __version__,
+                "semanticVersion": __version__,
                 "rules": rules,
             }
         },
+        "automationDetails": {"id": "chartwarden/"},
         "results": results,
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
     }
