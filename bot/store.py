@@ -1,0 +1,162 @@
+"""The service's tables and database engines: SQLite by default, PostgreSQL in production.
+
+Tables: `deliveries` (one row per webhook delivery id, the idempotency key), `jobs` (the durable
+queue, see bot/queue.py) and `installations` (App installations seen through webhooks).
+The schema is created and upgraded by the Alembic migrations under migrations/ (`migrate()`).
+Times are naive UTC datetimes from the caller's clock.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Field, SQLModel
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class DeliveryRecord(SQLModel, table=True):
+    __tablename__ = "deliveries"
+
+    delivery_id: str = Field(primary_key=True, max_length=64)
+    event: str = Field(max_length=64)
+    action: str = Field(default="", max_length=64)
+    installation_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    repository: str = Field(default="", max_length=200)
+    outcome: str = Field(max_length=16)  # "queued" or "ignored"
+    job_id: int | None = Field(default=None)
+    received_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        sa.Index("ix_jobs_claim", "state", "run_after"),
+        sa.Index("ix_jobs_supersede", "supersede_key", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: str = Field(default="", max_length=64, index=True)
+    event: str = Field(max_length=64)
+    action: str = Field(default="", max_length=64)
+    installation_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    repository: str = Field(default="", max_length=200)
+    pr_number: int | None = Field(default=None)
+    head_sha: str = Field(default="", max_length=64)
+    supersede_key: str = Field(default="", max_length=250)  # "owner/repo#12" for PR audits, else ""
+    payload: str = Field(default="{}", sa_type=sa.Text)
+    state: str = Field(default="queued", max_length=16)  # queued | running | done | dead | superseded
+    attempts: int = Field(default=0)
+    max_attempts: int = Field(default=5)
+    run_after: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
+    lease_owner: str = Field(default="", max_length=200)
+    lease_token: str = Field(default="", max_length=64)
+    lease_expires_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+    last_error: str = Field(default="", sa_type=sa.Text)
+    superseded_by: int | None = Field(default=None)
+    created_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
+    started_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+    finished_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+
+
+class Installation(SQLModel, table=True):
+    __tablename__ = "installations"
+
+    id: int = Field(primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False})
+    account_login: str = Field(default="", max_length=200)
+    account_type: str = Field(default="", max_length=32)
+    target_type: str = Field(default="", max_length=32)
+    repository_selection: str = Field(default="", max_length=16)
+    created_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
+    deleted_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+    suspended_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+
+
+def default_sqlite_url(data_dir: str | os.PathLike) -> str:
+    return f"sqlite:///{Path(data_dir).resolve() / 'chartwarden.db'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept the usual spellings and pin the drivers: psycopg 3 for PostgreSQL, absolute SQLite paths."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        parsed = parsed.set(database=str(Path(parsed.database).expanduser().resolve()))
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_postgres(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "postgresql"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for `url`: SQLite in WAL mode with a busy timeout, or PostgreSQL through psycopg 3."""
+    url = normalise_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+
+
+def alembic_config(url: str | None = None):
+    from alembic.config import Config
+
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return config
+
+
+MIGRATION_LOCK = 0x6368617274  # "chart": one pg_advisory_lock key for every replica's start-up migration
+
+
+def migrate(engine: Engine) -> None:
+    """`alembic upgrade head` on `engine`; on PostgreSQL, replicas starting together take turns."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.connect() as connection:
+        if is_postgres(engine):
+            connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+        finally:
+            if is_postgres(engine):
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()
+
+
+def ping(engine: Engine) -> None:
+    """Raise when the database cannot answer `SELECT 1`."""
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))

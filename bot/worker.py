@@ -1,0 +1,127 @@
+"""The worker loop: claim a job, keep its lease alive while a handler runs it, record the outcome.
+
+Database calls are synchronous and run in a thread, so the loop can share an event loop with the web
+app (`chartwarden serve`) or run alone (`chartwarden worker`, one per process, any number of
+processes on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from datetime import timedelta
+from typing import Awaitable, Callable
+
+from bot.queue import Claimed, Queue
+
+log = logging.getLogger("chartwarden.worker")
+
+Handler = Callable[[Claimed], Awaitable[None]]
+
+
+class RetryLater(Exception):
+    """Raised by a handler to have its job tried again no sooner than `retry_after`."""
+
+    def __init__(self, message: str, retry_after: timedelta):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class Worker:
+    def __init__(
+        self,
+        queue: Queue,
+        handle: Handler,
+        *,
+        worker_id: str | None = None,
+        poll_interval: float = 1.0,
+        heartbeat_interval: float | None = None,
+        on_finished: Callable[[Claimed, str, float], None] | None = None,
+    ):
+        self.queue = queue
+        self.handle = handle
+        self.worker_id = worker_id or default_worker_id()
+        self.poll_interval = poll_interval
+        self.heartbeat_interval = heartbeat_interval or max(queue.lease.total_seconds() / 3, 0.05)
+        self.on_finished = on_finished
+
+    async def _keep_lease(self, claimed: Claimed, task: asyncio.Task, lost: asyncio.Event) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_interval)
+            if not await asyncio.to_thread(self.queue.heartbeat, claimed):
+                log.warning("lost the lease; stopping the job", extra={"job_id": claimed.id, "delivery_id": claimed.delivery_id})
+                lost.set()
+                task.cancel()
+                return
+
+    async def run_once(self) -> bool:
+        """Claim and run one job; False when nothing was runnable."""
+        claimed = await asyncio.to_thread(self.queue.claim, self.worker_id)
+        if claimed is None:
+            return False
+        extra = {"job_id": claimed.id, "delivery_id": claimed.delivery_id, "event": claimed.event, "attempt": claimed.attempts}
+        log.info("job started", extra=extra)
+        started = time.monotonic()
+        task = asyncio.ensure_future(self.handle(claimed))
+        lost = asyncio.Event()
+        keeper = asyncio.ensure_future(self._keep_lease(claimed, task, lost))
+        outcome = "done"
+        try:
+            await task
+        except asyncio.CancelledError:
+            if not lost.is_set():
+                raise  # shutting down: the lease lapses and another worker takes the job
+            outcome = "lost"  # the lease went to another worker: whatever it records stands
+        except Exception as exc:  # a handler's failure is the job's, never the worker's
+            log.exception("job failed", extra=extra)
+            state = await asyncio.to_thread(
+                self.queue.fail, claimed, describe(exc), retry_after=getattr(exc, "retry_after", None)
+            )
+            outcome = {"queued": "retry", "dead": "dead"}.get(state or "", "lost")
+        else:
+            if not await asyncio.to_thread(self.queue.complete, claimed):
+                outcome = "lost"
+        finally:
+            keeper.cancel()
+            try:
+                await keeper
+            except asyncio.CancelledError:
+                pass
+        duration = time.monotonic() - started
+        log.info("job finished", extra={**extra, "outcome": outcome, "duration_s": round(duration, 3)})
+        if self.on_finished is not None:
+            self.on_finished(claimed, outcome, duration)
+        return True
+
+    async def run(self, stop: asyncio.Event | None = None, *, until_idle: bool = False) -> int:
+        """Run jobs until `stop` is set (or, with until_idle, until nothing is runnable); returns jobs run."""
+        stop = stop or asyncio.Event()
+        ran = 0
+        while not stop.is_set():
+            try:
+                worked = await self.run_once()
+            except Exception:  # the database went away: keep the worker alive and try again
+                log.exception("worker loop error")
+                worked = False
+            if worked:
+                ran += 1
+                continue
+            if until_idle:
+                break
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
+            except asyncio.TimeoutError:
+                pass
+        return ran

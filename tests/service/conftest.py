@@ -1,0 +1,67 @@
+"""Service test set-up: migrated SQLite files, and a private schema on the real PostgreSQL per test.
+
+PostgreSQL is the one at CHARTWARDEN_TEST_DATABASE_URL (default: postgres@127.0.0.1:5432, database
+`test`, trust auth). Each test that asks for it gets a fresh schema, named after the process and a
+random suffix, reached through `search_path` in the URL so subprocess workers see the same tables;
+the schema is dropped afterwards. Without a reachable server those tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from bot import store
+
+PG_BASE_URL = os.environ.get("CHARTWARDEN_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_admin_engine():
+    engine = sa.create_engine(store.normalise_url(PG_BASE_URL), poolclass=sa.pool.NullPool, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {PG_BASE_URL}: {str(exc).splitlines()[0]}")
+    return engine
+
+
+@pytest.fixture
+def pg_url():
+    """A URL whose connections use a brand-new, empty schema (dropped after the test)."""
+    admin = _pg_admin_engine()
+    schema = f"cw_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.engine.make_url(store.normalise_url(PG_BASE_URL)).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_url):
+    engine = store.make_engine(pg_url)
+    store.migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'chartwarden.db'}"
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url):
+    engine = store.make_engine(sqlite_url)
+    store.migrate(engine)
+    yield engine
+    engine.dispose()

@@ -1,0 +1,105 @@
+"""Engines, URLs and the Alembic migrations on an empty SQLite file and on the real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from bot import store
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = ["alembic_version", "deliveries", "installations", "jobs"]
+
+
+def _alembic(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url}
+    alembic = Path(sys.executable).with_name("alembic")
+    return subprocess.run([str(alembic), "-c", "migrations/alembic.ini", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _tables(url: str) -> list[str]:
+    engine = store.make_engine(url)
+    try:
+        return sorted(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _drift(url: str) -> list:
+    engine = store.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return compare_metadata(MigrationContext.configure(conn), store.SQLModel.metadata)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_alembic_upgrade_head_creates_the_tables_and_downgrade_removes_them(backend, request):
+    url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
+    assert _tables(url) == []
+    upgrade = _alembic(url, "upgrade", "head")
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert "Running upgrade  -> 0001, deliveries, jobs and installations" in upgrade.stderr
+    assert _tables(url) == TABLES
+    assert _drift(url) == []  # the migrations build exactly what bot/store.py declares
+    current = _alembic(url, "current")
+    assert current.stdout.strip() == "0001 (head)"
+    downgrade = _alembic(url, "downgrade", "base")
+    assert downgrade.returncode == 0, downgrade.stderr
+    assert _tables(url) == ["alembic_version"]
+
+
+def test_migrate_is_idempotent(sqlite_engine):
+    store.migrate(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+
+
+def test_migrate_on_postgresql_takes_the_advisory_lock_and_is_idempotent(pg_engine):
+    store.migrate(pg_engine)
+    assert sorted(sa.inspect(pg_engine).get_table_names()) == TABLES
+    with pg_engine.connect() as conn:
+        held = conn.execute(sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).scalar_one()
+    assert held == 0
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_engine):
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert conn.execute(sa.text("PRAGMA busy_timeout")).scalar_one() == 30000
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("postgres://u:p@db:5432/cw", "postgresql+psycopg://u:p@db:5432/cw"),
+        ("postgresql://u@db/cw?sslmode=require", "postgresql+psycopg://u@db/cw?sslmode=require"),
+        ("postgresql+psycopg2://u@db/cw", "postgresql+psycopg://u@db/cw"),
+        ("postgresql+psycopg://u@db/cw", "postgresql+psycopg://u@db/cw"),
+        ("sqlite:////var/lib/cw/cw.db", "sqlite:////var/lib/cw/cw.db"),
+    ],
+)
+def test_database_urls_are_normalised(given, expected):
+    assert store.normalise_url(given) == expected
+
+
+def test_relative_sqlite_paths_become_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert store.normalise_url("sqlite:///data/cw.db") == f"sqlite:///{tmp_path}/data/cw.db"
+    assert store.default_sqlite_url("state") == f"sqlite:///{tmp_path}/state/chartwarden.db"
+
+
+def test_ping_raises_when_the_database_is_unreachable(tmp_path):
+    store.ping(store.make_engine(f"sqlite:///{tmp_path}/ok.db"))
+    engine = sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    with pytest.raises(sa.exc.OperationalError):
+        store.ping(engine)
