@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules, or print one rule's documentation")
     rules.add_argument("rule_id", nargs="?")
 
+    sub.add_parser("action", help="run as a GitHub Action step (reads the runner's environment)")
+
     docs = sub.add_parser("docs", help="write docs/rules/ from the rule code")
     docs.add_argument("--out", default="docs/rules")
     docs.add_argument("--check", action="store_true", help="exit 1 when the docs are stale")
@@ -155,6 +157,12 @@ def cmd_rules(args) -> int:
     return 0
 
 
+def cmd_action(args) -> int:
+    from bot.action import main as action_main
+
+    return action_main()
+
+
 def cmd_docs(args) -> int:
     from bot.ruledocs import write_docs
 
@@ -168,7 +176,7 @@ def cmd_docs(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"audit": cmd_audit, "rules": cmd_rules, "docs": cmd_docs}
+    handlers = {"audit": cmd_audit, "rules": cmd_rules, "docs": cmd_docs, "action": cmd_action}
     try:
         return handlers[args.command](args)
     except (UsageError, ConfigError, HelmMissing, DocError) as exc:
