@@ -9,6 +9,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,28 +137,44 @@ def explain_failure(stderr: str) -> tuple[str, str | None, int | None]:
     return (text or "helm template failed with no message", None, None)
 
 
-def _run_with_deadline(cmd: list[str], out, err, env: dict, timeout: float) -> int:
-    """Run to completion, killing at the deadline.
+class OutputTooLarge(Exception):
+    pass
 
-    A blocking wait with a timer thread, not subprocess's timeout, which polls with sleeps of up to
-    50 ms and so added that much to every render.
+
+def _run_with_deadline(cmd: list[str], out, err, env: dict, timeout: float, cap: int) -> int:
+    """Run to completion; kill at the deadline or as soon as the output passes the cap.
+
+    The main thread blocks in wait() while a watcher thread checks the clock and the output file's
+    size, instead of subprocess's own timeout, which polls with sleeps of up to 50 ms and so added
+    that much to every render.
     """
     proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-    expired = threading.Event()
+    finished = threading.Event()
+    reason: list[str] = []
 
-    def kill() -> None:
-        expired.set()
-        proc.kill()
+    def watch() -> None:
+        deadline = time.monotonic() + timeout
+        while not finished.wait(0.02):
+            if time.monotonic() > deadline:
+                reason.append("timeout")
+            elif os.fstat(out.fileno()).st_size > cap:
+                reason.append("cap")
+            else:
+                continue
+            proc.kill()
+            return
 
-    timer = threading.Timer(timeout, kill)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
         returncode = proc.wait()
     finally:
-        timer.cancel()
-    if expired.is_set():
+        finished.set()
+        watcher.join()
+    if reason == ["timeout"]:
         raise subprocess.TimeoutExpired(cmd, timeout)
+    if reason == ["cap"] or os.fstat(out.fileno()).st_size > cap:
+        raise OutputTooLarge()
     return returncode
 
 
@@ -175,19 +192,18 @@ def render(root: Path, options: RenderOptions = RenderOptions(), key: str | None
         env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
         env["HELM_CACHE_HOME"] = env.get("HELM_CACHE_HOME", str(Path(tempfile.gettempdir()) / "chartwarden-helm-cache"))
         try:
-            returncode = _run_with_deadline(_command(binary, root, options), out, err, env, options.timeout)
+            returncode = _run_with_deadline(_command(binary, root, options), out, err, env, options.timeout, options.output_cap)
+        except OutputTooLarge:
+            return RenderResult(False, error=f"rendered output passed the {options.output_cap}-byte cap; helm was stopped", cache_key=key)
         except subprocess.TimeoutExpired:
             return RenderResult(False, error=f"helm template timed out after {options.timeout:g}s", cache_key=key)
         except OSError as exc:
             return RenderResult(False, error=f"cannot run helm: {exc}", cache_key=key)
-        size = out.tell()
         err.seek(0)
         stderr = err.read(256 * 1024).decode("utf-8", errors="replace")
         if returncode != 0:
             message, rel, line = explain_failure(stderr)
             return RenderResult(False, error=message, error_file=rel, error_line=line, cache_key=key)
-        if size > options.output_cap:
-            return RenderResult(False, error=f"rendered output is {size} bytes, over the {options.output_cap}-byte cap", cache_key=key)
         out.seek(0)
         output = out.read().decode("utf-8", errors="replace")
     warnings = [line.strip() for line in stderr.splitlines() if line.strip()]

@@ -79,3 +79,14 @@ def test_helm_binary_override(monkeypatch, chart, tmp_path):
         helm_binary()
     monkeypatch.setenv("CHARTWARDEN_HELM", shutil.which("helm"))
     assert helm_binary() == shutil.which("helm")
+
+
+def test_output_cap_and_timeout(chart):
+    (chart / "templates" / "big.yaml").write_text(
+        "{{- range until 2000 }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{{ . }}\ndata:\n  k: {{ repeat 200 \"x\" }}\n{{- end }}\n"
+    )
+    capped = render(chart, RenderOptions(use_cache=False, output_cap=10_000))
+    assert (capped.ok, capped.error) == (False, "rendered output passed the 10000-byte cap; helm was stopped")
+    slow = render(chart, RenderOptions(use_cache=False, timeout=0.001))
+    assert (slow.ok, slow.error) == (False, "helm template timed out after 0.001s")
+    assert render(chart, RenderOptions(use_cache=False)).ok
