@@ -258,7 +258,7 @@ def pdb_selects(pdb: K8sObject, labels: dict) -> bool:
         return False
     if not selector.get("matchLabels") and not selector.get("matchExpressions"):
         return pdb.api_version == "policy/v1"
-    return selector_matches(selector, labels)
+    return same_labels(selector, labels)
 
 
 def pdbs_covering(release: Release, workload: K8sObject) -> list[K8sObject]:
@@ -300,9 +300,31 @@ def pods_of(release: Release, kinds: Iterable[str] = REPLICATED_KINDS) -> Iterat
             yield obj
 
 
+def well_formed_selector(selector: Any) -> bool:
+    """A LabelSelector whose parts have the right types (selector_matches assumes they do)."""
+    if not isinstance(selector, dict):
+        return False
+    match_labels = selector.get("matchLabels")
+    if match_labels is not None and not isinstance(match_labels, dict):
+        return False
+    expressions = selector.get("matchExpressions")
+    if expressions is not None:
+        if not isinstance(expressions, list):
+            return False
+        for expr in expressions:
+            if not isinstance(expr, dict) or not isinstance(expr.get("key"), str):
+                return False
+            values = expr.get("values")
+            if values is not None and not isinstance(values, list):
+                return False
+    return True
+
+
 def same_labels(selector: Any, labels: dict) -> bool:
-    """A labelSelector (matchLabels/matchExpressions) that selects these labels."""
-    return isinstance(selector, dict) and selector_matches(selector, labels)
+    """A labelSelector (matchLabels/matchExpressions) that selects these labels; False when malformed."""
+    if not well_formed_selector(selector) or not ("matchLabels" in selector or "matchExpressions" in selector):
+        return False
+    return selector_matches(selector, labels)
 
 
 def first(values: Iterable[Any]) -> Any:
