@@ -20,7 +20,6 @@ from checks._registry import CheckContext, Hit, register
     severity=Severity.HIGH,
     kinds=WORKLOAD_KINDS,
     anchors=("Polaris hostProcess", "Trivy KSV103", "Kubescape C-0202", "PSS Baseline: HostProcess"),
-    fix="securityContext.windowsOptions.hostProcess",
 )
 def check(obj: K8sObject, ctx: CheckContext):
     if as_dict(pod_security_context(obj).get("windowsOptions")).get("hostProcess") is True:

@@ -74,22 +74,19 @@ def check(obj: K8sObject, ctx: CheckContext):
 
     pod_type = _field_type(pod_security_context(obj))
     pod_path = obj.pod_at("securityContext", "seccompProfile", "type")
-    if pod_type is None and _annotation_type(annotations.get(POD_ANNOTATION)):
-        pod_type = _annotation_type(annotations.get(POD_ANNOTATION))
-        pod_path = extend_path(annotations_path, POD_ANNOTATION)
+    if pod_type is None and (legacy_type := _annotation_type(annotations.get(POD_ANNOTATION))):
+        pod_type, pod_path = legacy_type, extend_path(annotations_path, POD_ANNOTATION)
     if pod_type == UNCONFINED:
         yield Hit(f'{owner(obj)} sets seccomp profile "Unconfined" for the pod', pod_path, severity=Severity.HIGH)
 
-    containers = list(all_containers(obj))
     missing = []
     explicit = 0
-    for container in containers:
+    for container in all_containers(obj):
         kind = _field_type(container_security_context(container))
         path = container.at("securityContext", "seccompProfile", "type")
         key = CONTAINER_ANNOTATION + container.name
-        if kind is None and _annotation_type(annotations.get(key)):
-            kind = _annotation_type(annotations.get(key))
-            path = extend_path(annotations_path, key)
+        if kind is None and (legacy_type := _annotation_type(annotations.get(key))):
+            kind, path = legacy_type, extend_path(annotations_path, key)
         if kind == UNCONFINED:
             explicit += 1
             yield Hit(f'container "{container.name}" sets seccomp profile "Unconfined"', path, severity=Severity.HIGH)

@@ -50,7 +50,6 @@ def normalize(name: str) -> str:
     severity=Severity.HIGH,
     kinds=WORKLOAD_KINDS,
     anchors=("kube-linter unsafe-sysctls", "Trivy KSV026", "PSS Baseline: Sysctls"),
-    fix="podSecurityContext.sysctls",
 )
 def check(obj: K8sObject, ctx: CheckContext):
     safe = safe_sysctls(ctx)
