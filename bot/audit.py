@@ -45,6 +45,7 @@ class TargetResult:
     score: Score | None = None
     objects: int = 0
     cached: bool = False
+    skipped: list[str] = field(default_factory=list)  # "rule: Kind/name: why", checks that could not judge
 
 
 @dataclass
@@ -222,6 +223,9 @@ def _audit_chart_uncached(
     release = Release(objects, render_options.release_name, render_options.namespace)
     locator = ChartLocator(chart, values_files)
     for rule, hit in runner.object_hits(objects, release, chart, problems, target.display):
+        if hit.skipped:
+            result.skipped.append(_skip_line(rule, hit))
+            continue
         if hit.file is not None:
             location = Location(hit.file if hit.file in {v.display for v in values_files} else f"{target.display}/{hit.file}", hit.line)
         elif hit.obj is not None:
@@ -251,6 +255,9 @@ def _audit_manifest(target: Target, runner: _Runner) -> TargetResult:
     problems: list[InputProblem] = []
     release = Release(objects)
     for rule, hit in runner.object_hits(objects, release, None, problems, target.display):
+        if hit.skipped:
+            result.skipped.append(_skip_line(rule, hit))
+            continue
         if hit.obj is not None:
             location = locator.locate(hit.obj, hit.path)
         else:
@@ -276,6 +283,11 @@ def _audit_dockerfile(target: Target, runner: _Runner) -> TargetResult:
     if problems:
         result.error = problems[0]
     return result
+
+
+def _skip_line(rule: Rule, hit: Hit) -> str:
+    where = f"{hit.obj.ref}: " if hit.obj is not None else ""
+    return f"{rule.id}: {where}{hit.message}"
 
 
 def _sort_key(finding: Finding):

@@ -35,6 +35,7 @@ class Hit:
     line: int | None = None
     severity: Severity | None = None  # overrides the rule's default for this hit
     value_hint: Any = None  # the offending value, when the path alone does not hold it
+    skipped: bool = False  # not a finding: the rule could not judge this object (e.g. no schema for a CRD)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ def render(result: AuditResult) -> str:
                 "score": r.score.total if r.score else None,
                 "categories": r.score.categories if r.score else {},
                 "error": str(r.error) if r.error else None,
+                "skipped": r.skipped,
                 "findings": [finding_dict(f) for f in r.findings],
             }
             for r in result.results

@@ -55,6 +55,9 @@ def summary_table(result: AuditResult) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)) for row in rows]
     total = sum(1 for f in result.findings if not f.suppressed)
+    skipped = sum(len(r.skipped) for r in result.results)
+    if skipped:
+        lines.append(f"{skipped} check(s) skipped (objects a rule cannot judge, e.g. custom resources without a schema; see --format json)")
     lines.append(f"{len(result.results)} target(s), {total} finding(s), {len(result.errors)} error(s)")
     if result.baseline:
         b = result.baseline
