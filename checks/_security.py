@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from checks._k8s import Container, K8sObject
+from checks._k8s import Container, K8sObject, extend_path
 
 # Capabilities that hand a container kernel-level control of the node (or everything at once).
 DANGEROUS_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_MODULE", "NET_RAW", "SYS_PTRACE", "BPF"})
@@ -39,6 +39,11 @@ def is_windows(obj: K8sObject) -> bool:
     """Pods pinned to Windows nodes, where the Linux-only security fields do not apply."""
     os_name = (_dict((obj.pod_spec or {}).get("os"))).get("name")
     return isinstance(os_name, str) and os_name.strip().lower() == "windows"
+
+
+def user_namespaced(obj: K8sObject) -> bool:
+    """`hostUsers: false`: the pod runs in its own user namespace, so its UID 0 is not root on the node."""
+    return (obj.pod_spec or {}).get("hostUsers") is False
 
 
 def effective(obj: K8sObject, container: Container, field: str) -> tuple[Any, str]:
@@ -81,20 +86,22 @@ def capability(value: Any) -> str:
 
 
 def capability_items(container: Container, which: str) -> Iterator[tuple[str, str]]:
-    """(canonical name, field path) for each entry of capabilities.add / capabilities.drop."""
+    """(canonical name, field path) for each entry of capabilities.add / capabilities.drop.
+
+    A bare string instead of a list (invalid, but seen in hand-written values) counts as one entry.
+    """
+    base = container.at("securityContext", "capabilities", which)
     items = container.get("securityContext", "capabilities", which)
     if isinstance(items, str):
-        items = [items]
-        single = True
-    else:
-        single = False
+        if capability(items):
+            yield capability(items), base
+        return
     if not isinstance(items, list):
         return
     for index, item in enumerate(items):
         name = capability(item)
         if name:
-            path = container.at("securityContext", "capabilities", which)
-            yield name, path if single else container.at("securityContext", "capabilities", which, index)
+            yield name, extend_path(base, index)
 
 
 # -- host paths ----------------------------------------------------------------------------------
@@ -137,7 +144,8 @@ def host_path_volumes(obj: K8sObject) -> Iterator[HostPathVolume]:
         source = volume.get("hostPath")
         raw = source.get("path") if isinstance(source, dict) else source
         raw_text = raw.strip() if isinstance(raw, str) else ""
-        yield HostPathVolume(index, str(volume.get("name", "?")), normalise_host_path(raw_text), raw_text)
+        name = volume.get("name")
+        yield HostPathVolume(index, name if isinstance(name, str) and name else "?", normalise_host_path(raw_text), raw_text)
 
 
 def mounts_of(obj: K8sObject, volume_name: str) -> Iterator[tuple[Container, int, dict]]:
@@ -147,7 +155,7 @@ def mounts_of(obj: K8sObject, volume_name: str) -> Iterator[tuple[Container, int
         if not isinstance(mounts, list):
             continue
         for index, mount in enumerate(mounts):
-            if isinstance(mount, dict) and str(mount.get("name")) == volume_name:
+            if isinstance(mount, dict) and mount.get("name") == volume_name:
                 yield container, index, mount
 
 
