@@ -163,3 +163,36 @@ def external(ctx: CheckContext, rule_id: str, kind: str, name: str) -> bool:
 def workload_label(obj: K8sObject) -> str:
     """`Deployment "web"`, as messages name an object."""
     return f'{obj.kind} "{obj.name}"'
+
+
+# -- network policies ------------------------------------------------------------------------
+def _strip_cilium(selector: Any) -> Any:
+    """Cilium selectors may prefix label keys with their source (`k8s:app`); pods see `app`."""
+    if not isinstance(selector, dict) or not isinstance(selector.get("matchLabels"), dict):
+        return selector
+    labels = {str(k)[4:] if str(k).startswith("k8s:") else k: v for k, v in selector["matchLabels"].items()}
+    return {**selector, "matchLabels": labels}
+
+
+def policy_selectors(policy: K8sObject) -> list[Any] | None:
+    """The pod selectors a policy object applies to; None when it cannot be judged (covers all).
+
+    NetworkPolicy: `spec.podSelector`; CiliumNetworkPolicy: `spec.endpointSelector` and
+    `specs[].endpointSelector`; Calico policies use a selector language this does not evaluate.
+    """
+    if policy.kind == "NetworkPolicy" and policy.api_version.startswith("networking.k8s.io"):
+        spec = policy.get("spec")
+        return [spec.get("podSelector") if isinstance(spec, dict) else None]
+    if policy.kind == "CiliumNetworkPolicy":
+        specs = [policy.get("spec")] + (policy.get("specs") if isinstance(policy.get("specs"), list) else [])
+        return [_strip_cilium(s.get("endpointSelector")) for s in specs if isinstance(s, dict)]
+    if policy.kind in ("NetworkPolicy", "GlobalNetworkPolicy") and "projectcalico.org" in policy.api_version:
+        return None
+    return []
+
+
+NETWORK_POLICY_KINDS = ("NetworkPolicy", "CiliumNetworkPolicy", "GlobalNetworkPolicy")
+
+
+def policy_selects(selector: Any, labels: dict) -> bool:
+    return selects_all(selector) or matches(selector, labels)
