@@ -125,3 +125,29 @@ class Worker:
             except asyncio.TimeoutError:
                 pass
         return ran
+
+
+def dispatcher(router, forge_factory, *, engine=None, options=None) -> Handler:
+    """A job handler that rebuilds the event from the job and dispatches it through `router`.
+
+    `forge_factory(installation_id)` returns an async context manager yielding the forge for that
+    installation (the GitHub client is rebuilt per job from the id; nothing but ids is queued).
+    """
+    from bot.events import DeliveryHeaders, normalise, parse_payload
+    from bot.routing import Context, HandlerOptions
+
+    options = options or HandlerOptions()
+
+    async def handle(job: Claimed) -> None:
+        event = normalise(DeliveryHeaders(job.delivery_id, job.event), parse_payload(job.payload.encode()))
+        logger = logging.LoggerAdapter(
+            logging.getLogger("chartwarden.handlers"),
+            {"delivery_id": job.delivery_id, "job_id": job.id, "event": event.key, "repository": event.repository},
+        )
+        if event.installation_id is None:
+            await router.dispatch(event, Context(forge=None, options=options, engine=engine, log=logger))
+            return
+        async with forge_factory(event.installation_id) as forge:
+            await router.dispatch(event, Context(forge=forge, options=options, engine=engine, log=logger))
+
+    return handle

@@ -1,0 +1,230 @@
+"""The web app, driven through Litestar's TestClient with signed fixture payloads."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+
+import pytest
+import sqlalchemy as sa
+from litestar.testing import TestClient
+
+from bot import store
+from bot.app import create_app
+from bot.events import sign
+from bot.observability import JsonFormatter, Metrics
+from bot.routing import Router
+from bot.settings import Settings
+from tests.service import webhooks
+
+PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----"
+HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+
+
+def make_settings(tmp_path, **kw) -> Settings:
+    return Settings(app_id=1, private_key=PEM, webhook_secret=webhooks.SECRET, data_dir=tmp_path, **kw)
+
+
+def make_router() -> tuple[Router, list]:
+    router = Router()
+    seen: list = []
+
+    @router.register("pull_request", action="opened", supersedes=True)
+    @router.register("pull_request", action="synchronize", supersedes=True)
+    async def audit(event, ctx):
+        seen.append((event.key, event.delivery_id, event.head_sha, ctx.forge))
+
+    @router.register("issue_comment", action="created", when=lambda e: "/chartwarden audit" in e.get("comment", "body", default=""))
+    async def command(event, ctx):
+        seen.append((event.key, event.delivery_id, event.pr_number, ctx.forge))
+
+    return router, seen
+
+
+class RecordingForgeFactory:
+    def __init__(self):
+        self.installations: list[int] = []
+
+    @contextlib.asynccontextmanager
+    async def __call__(self, installation_id: int):
+        self.installations.append(installation_id)
+        yield f"forge-for-{installation_id}"
+
+
+@pytest.fixture
+def env(tmp_path):
+    router, seen = make_router()
+    factory = RecordingForgeFactory()
+    settings = make_settings(tmp_path)
+    app = create_app(settings, router=router, forge_factory=factory)
+    with TestClient(app=app) as client:
+        yield client, app, seen, factory, settings
+
+
+def rows(settings: Settings, table: str) -> list[dict]:
+    engine = store.make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            return [r._asdict() for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).all()]
+    finally:
+        engine.dispose()
+
+
+def post(client, name: str, delivery: str, secret: str = webhooks.SECRET, raw: bytes | None = None):
+    if raw is None:
+        raw, headers = webhooks.request(name, delivery, secret)
+    else:
+        headers = webhooks.headers(name.split(".")[0], delivery, raw, secret)
+    return client.post("/webhooks/github", content=raw, headers=headers)
+
+
+def test_a_signed_pull_request_is_recorded_and_queued_without_calling_github(env):
+    client, _app, seen, factory, settings = env
+    response = post(client, "pull_request.opened", "11111111-1111-1111-1111-111111111111")
+    assert (response.status_code, response.json()) == (202, {"status": "queued", "job": 1})
+    [delivery] = rows(settings, "deliveries")
+    assert {k: delivery[k] for k in ("delivery_id", "event", "action", "installation_id", "repository", "outcome", "job_id")} == {
+        "delivery_id": "11111111-1111-1111-1111-111111111111", "event": "pull_request", "action": "opened",
+        "installation_id": 1, "repository": "Codertocat/Hello-World", "outcome": "queued", "job_id": 1}
+    [job] = rows(settings, "jobs")
+    assert {k: job[k] for k in ("id", "event", "action", "installation_id", "repository", "pr_number", "head_sha", "supersede_key", "state", "attempts")} == {
+        "id": 1, "event": "pull_request", "action": "opened", "installation_id": 1, "repository": "Codertocat/Hello-World",
+        "pr_number": 2, "head_sha": HEAD, "supersede_key": "Codertocat/Hello-World#2", "state": "queued", "attempts": 0}
+    assert job["payload"] == webhooks.body("pull_request.opened").decode()
+    assert (seen, factory.installations) == ([], [])
+
+
+def test_a_redelivery_with_a_known_id_is_answered_200_and_adds_nothing(env):
+    client, _app, _seen, _factory, settings = env
+    assert post(client, "pull_request.opened", "dup-1").status_code == 202
+    again = post(client, "pull_request.opened", "dup-1")
+    assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
+    assert [(d["delivery_id"], d["outcome"]) for d in rows(settings, "deliveries")] == [("dup-1", "queued")]
+    assert len(rows(settings, "jobs")) == 1
+
+
+@pytest.mark.parametrize("secret", ["not the secret", ""])
+def test_a_bad_or_missing_signature_is_refused_with_401_and_nothing_stored(env, secret):
+    client, _app, _seen, _factory, settings = env
+    raw = webhooks.body("pull_request.opened")
+    headers = webhooks.headers("pull_request", "bad-1", raw, "x")
+    if secret:
+        headers["X-Hub-Signature-256"] = sign(secret, raw)
+    else:
+        del headers["X-Hub-Signature-256"]
+    response = client.post("/webhooks/github", content=raw, headers=headers)
+    assert (response.status_code, response.json()) == (401, {"error": "missing or invalid X-Hub-Signature-256"})
+    assert rows(settings, "deliveries") == [] and rows(settings, "jobs") == []
+
+
+def test_a_signed_body_with_a_tampered_byte_is_refused(env):
+    client, _app, _seen, _factory, settings = env
+    raw, headers = webhooks.request("pull_request.opened", "tamper-1")
+    response = client.post("/webhooks/github", content=raw.replace(b'"opened"', b'"closed"', 1), headers=headers)
+    assert response.status_code == 401
+    assert rows(settings, "deliveries") == []
+
+
+def test_signed_requests_without_event_headers_or_json_are_400(env):
+    client, _app, _seen, _factory, settings = env
+    raw, headers = webhooks.request("pull_request.opened", "h-1")
+    del headers["X-GitHub-Event"]
+    response = client.post("/webhooks/github", content=raw, headers=headers)
+    assert (response.status_code, response.json()) == (400, {"error": "missing X-GitHub-Event header"})
+    form = b"payload=%7B%7D"
+    response = client.post("/webhooks/github", content=form, headers=webhooks.headers("push", "h-2", form))
+    assert response.status_code == 400
+    assert rows(settings, "deliveries") == []
+
+
+def test_events_no_handler_wants_are_recorded_as_ignored_without_a_job(env):
+    client, _app, _seen, _factory, settings = env
+    assert post(client, "installation.created", "ign-1").json() == {"status": "ignored"}
+    assert post(client, "issue_comment.created", "ign-2").json() == {"status": "ignored"}  # no slash command
+    assert post(client, "pull_request.closed.merged", "ign-3").status_code == 200
+    assert post(client, "issue_comment.created.pr_command", "cmd-1").json() == {"status": "queued", "job": 1}
+    assert [(d["delivery_id"], d["outcome"]) for d in rows(settings, "deliveries")] == [
+        ("cmd-1", "queued"), ("ign-1", "ignored"), ("ign-2", "ignored"), ("ign-3", "ignored")]
+    assert [(j["event"], j["pr_number"], j["supersede_key"]) for j in rows(settings, "jobs")] == [
+        ("issue_comment", 2, "Codertocat/Hello-World#2")]
+
+
+def test_ping_is_answered_pong(env):
+    client, *_ = env
+    response = post(client, "ping", "ping-1")
+    assert (response.status_code, response.json()) == (200, {"status": "pong"})
+
+
+def test_a_push_of_a_new_head_supersedes_the_queued_audit_of_the_old_one(env):
+    client, _app, _seen, _factory, settings = env
+    post(client, "pull_request.opened", "s-1")
+    newer = webhooks.payload("pull_request.synchronize")
+    newer["pull_request"]["head"]["sha"] = newer["after"] = "1" * 40
+    assert post(client, "pull_request.synchronize", "s-2", raw=json.dumps(newer).encode()).status_code == 202
+    assert [(j["id"], j["head_sha"], j["state"], j["superseded_by"]) for j in rows(settings, "jobs")] == [
+        (1, HEAD, "superseded", 2), (2, "1" * 40, "queued", None)]
+
+
+def test_health_readiness_and_metrics(env):
+    client, *_ = env
+    post(client, "pull_request.opened", "m-1")
+    post(client, "pull_request.opened", "m-1")
+    post(client, "installation.created", "m-2")
+    client.post("/webhooks/github", content=b"{}", headers={"X-GitHub-Event": "push", "X-GitHub-Delivery": "m-3"})
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ok"}
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    lines = set(response.text.splitlines())
+    assert {
+        'chartwarden_webhook_deliveries_total{event="pull_request",outcome="queued"} 1.0',
+        'chartwarden_webhook_deliveries_total{event="pull_request",outcome="duplicate"} 1.0',
+        'chartwarden_webhook_deliveries_total{event="installation",outcome="ignored"} 1.0',
+        'chartwarden_webhook_deliveries_total{event="unverified",outcome="bad_signature"} 1.0',
+        'chartwarden_queue_jobs{state="queued"} 1.0',
+        'chartwarden_queue_jobs{state="dead"} 0.0',
+    } <= lines
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(tmp_path):
+    engine = sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    app = create_app(make_settings(tmp_path), engine=engine, router=Router(), migrate=False)
+    with TestClient(app=app) as client:
+        response = client.get("/readyz")
+        assert (response.status_code, response.json()) == (503, {"status": "unavailable", "error": "OperationalError"})
+        assert client.get("/healthz").status_code == 200
+
+
+def test_serve_mode_runs_queued_jobs_in_process_with_a_forge_rebuilt_from_the_installation_id(tmp_path):
+    router, seen = make_router()
+    factory = RecordingForgeFactory()
+    metrics = Metrics()
+    settings = make_settings(tmp_path, worker_poll_seconds=0.05)
+    app = create_app(settings, router=router, forge_factory=factory, run_worker=True, metrics=metrics)
+    with TestClient(app=app) as client:
+        assert post(client, "pull_request.opened", "w-1").status_code == 202
+        for _ in range(200):
+            if rows(settings, "jobs")[0]["state"] == "done":
+                break
+            asyncio.run(asyncio.sleep(0.02))
+        text = client.get("/metrics").text
+    assert seen == [("pull_request.opened", "w-1", HEAD, "forge-for-1")]
+    assert factory.installations == [1]
+    assert rows(settings, "jobs")[0]["state"] == "done"
+    assert 'chartwarden_jobs_finished_total{event="pull_request",outcome="done"} 1.0' in text
+    assert 'chartwarden_job_duration_seconds_count{event="pull_request"} 1.0' in text
+
+
+def test_delivery_logs_are_json_lines_carrying_the_delivery_id(env, caplog):
+    client, *_ = env
+    with caplog.at_level(logging.INFO, logger="chartwarden.app"):
+        post(client, "pull_request.opened", "log-1")
+    [record] = [r for r in caplog.records if r.getMessage() == "delivery"]
+    line = json.loads(JsonFormatter().format(record))
+    assert {k: line[k] for k in ("level", "logger", "message", "delivery_id", "event", "outcome", "job_id", "repository", "installation_id")} == {
+        "level": "info", "logger": "chartwarden.app", "message": "delivery", "delivery_id": "log-1",
+        "event": "pull_request.opened", "outcome": "queued", "job_id": 1, "repository": "Codertocat/Hello-World",
+        "installation_id": 1}
