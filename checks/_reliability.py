@@ -118,6 +118,12 @@ def is_hook(obj: K8sObject) -> bool:
     return HOOK_ANNOTATION in obj.annotations
 
 
+def is_test_hook(obj: K8sObject) -> bool:
+    """A `helm test` pod or job: it runs for seconds when someone tests a release, not in production."""
+    hook = obj.annotations.get(HOOK_ANNOTATION)
+    return isinstance(hook, str) and any(part.strip().startswith("test") for part in hook.split(","))
+
+
 def runs_to_completion(obj: K8sObject) -> bool:
     """Jobs, CronJobs, Helm hooks and bare Pods with restartPolicy Never/OnFailure."""
     if obj.kind in ("Job", "CronJob") or is_hook(obj):

@@ -1,6 +1,6 @@
 """container-memory-limit: containers set a memory limit.
 
-What it does: flags containers (init containers included) without `resources.limits.memory`; with the option `requireEqualRequest: true` it also flags a memory request that differs from the limit.
+What it does: flags containers (init containers included; `helm test` hooks are skipped) without `resources.limits.memory`; with the option `requireEqualRequest: true` it also flags a memory request that differs from the limit.
 Why it matters: memory is not compressible; a container without a limit can grow until the node runs out and the kernel kills neighbours that did nothing wrong.
 Example: `resources: {requests: {memory: 128Mi}}` with no `limits`.
 Fix: set `resources.limits.memory` in values.yaml, at or a little above the request, from measured peak usage.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.findings import Severity
 from checks._k8s import WORKLOAD_KINDS, K8sObject
 from checks._registry import CheckContext, Hit, register
-from checks._reliability import bool_option, resource_hits
+from checks._reliability import bool_option, is_test_hook, resource_hits
 
 RULE = "container-memory-limit"
 
@@ -36,6 +36,8 @@ RULE = "container-memory-limit"
 )
 def check(obj: K8sObject, ctx: CheckContext):
     equal = bool_option(ctx, RULE, "requireEqualRequest", False)
+    if is_test_hook(obj):
+        return
     for container in obj.containers():
         for message, path in resource_hits(container, "memory", "memory", request=False, limit=True, equal=equal):
             yield Hit(message, path)

@@ -1,6 +1,6 @@
 """probe-misconfigured: probes target a declared port and liveness differs from readiness.
 
-What it does: flags liveness, readiness and startup probes whose `httpGet`/`tcpSocket`/`grpc` port is not among the container's `ports` (a named port that does not exist, or a number not declared), and containers whose liveness and readiness probes run the same check (same handler, timings ignored). Probes with a `host` are skipped.
+What it does: flags liveness, readiness and startup probes whose `httpGet`/`tcpSocket`/`grpc` port is not among the container's `ports` (a named port that does not exist, or a number not declared; medium when the container declares no ports at all, since the probe still works), and containers whose liveness and readiness probes run the same check (same handler, timings ignored). Probes with a `host` are skipped.
 Why it matters: a probe on a missing named port always fails, so the pod never becomes ready or is restarted in a loop; a number that is not declared usually means the port changed and the probe did not. A liveness probe identical to the readiness probe restarts every pod when a shared dependency is slow, turning a brownout into an outage.
 Example: `ports: [{name: http, containerPort: 8080}]` with `livenessProbe: {httpGet: {path: /healthz, port: metrics}}`.
 Fix: point the probe at a port the container declares (by name, e.g. `port: http`), and give the liveness probe a cheaper check than the readiness probe (or drop it).
