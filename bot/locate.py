@@ -108,6 +108,9 @@ class ChartLocator:
             rel, lines, inner_found = inner
             found = [(depth + 1 + d, n) for d, n in inner_found]
         depth, line_no = found[-1]
+        if isinstance(segments[depth], int) and depth < len(segments) - 1:
+            # a list item's line (`- name: {{ .Values.x }}`) names the item, not the missing field
+            return Location(self._display(rel), line_no)
         values_location = self._values_location(rel, lines, line_no, segments[depth + 1 :], obj, path, value_hint)
         if values_location is not None:
             return values_location
@@ -172,7 +175,7 @@ class ChartLocator:
                 break
         if not refs:
             return None
-        rest_keys = tuple(seg for seg in rest if isinstance(seg, str))
+        rest_keys = tuple(rest)
         rendered = value_hint if value_hint is not None else obj.get(*split_path(path))
         ref = _pick_ref(refs, self._value_getter(source), rendered)
         return self._find_values_key(source, ref + rest_keys)
@@ -219,13 +222,23 @@ class ChartLocator:
         return Location(best[1], best[2]) if best else None
 
 
+_CONTROL = re.compile(r"^\s*\{\{-?\s*(?:if|else|end|define|block)\b")
+_INLINE_VALUE = re.compile(r"^[^:]*:\s*(?P<value>\S.*)$")
+
+
 def _block_directive_lines(lines: list[str], line_no: int) -> list[int]:
-    """The key's own line, then the directive-only lines right under it (`{{- toYaml ... }}`)."""
+    """The key's own line, then, when the key has no value of its own, the output lines that fill
+    its block (`{{- toYaml ... }}`, `{{- include ... }}`), passing over control lines (if/with/end)."""
     out = [line_no - 1]
-    for index in range(line_no, min(len(lines), line_no + 4)):
-        if _DIRECTIVE_ONLY.match(lines[index]):
-            out.append(index)
-        elif lines[index].strip():
+    inline = _INLINE_VALUE.match(lines[line_no - 1].lstrip().lstrip("-").lstrip())
+    if inline and not inline.group("value").startswith(("#", "|", ">")):
+        return out
+    for index in range(line_no, min(len(lines), line_no + 6)):
+        line = lines[index]
+        if _DIRECTIVE_ONLY.match(line):
+            if not _CONTROL.match(line):
+                out.append(index)
+        elif line.strip():
             break
     return out
 
@@ -330,20 +343,31 @@ def _structural(line: str) -> bool:
 
 
 def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: str) -> tuple[int, int] | None:
+    """The line of `key` among the direct children of the block opened above `start`.
+
+    Direct children share the column of the block's first key; a deeper key of the same name
+    (a container's `securityContext` under the pod's) is not the one asked for.
+    """
+    child_col = None
     for index in range(start, end):
         line = lines[index]
         if not _structural(line):
             continue
-        match = _KEY_LINE.match(line)
         indent = len(line) - len(line.lstrip())
         if indent <= parent_indent and not line.lstrip().startswith("-"):
             return None  # left the parent block
         if indent < parent_indent:
             return None
-        if match and match.group("key").strip("\"'") == key:
-            key_col = len(match.group("indent")) + len(match.group("dashes"))
-            if key_col > parent_indent:
-                return index, key_col
+        match = _KEY_LINE.match(line)
+        if not match:
+            continue
+        key_col = len(match.group("indent")) + len(match.group("dashes"))
+        if key_col <= parent_indent:
+            continue
+        if child_col is None:
+            child_col = key_col
+        if key_col == child_col and match.group("key").strip("\"'") == key:
+            return index, key_col
     return None
 
 
@@ -382,7 +406,8 @@ _TEMPLATE_EXPR = re.compile(r"\{\{.*?\}\}")
 
 
 def _item_by_name(lines: list[str], items: list[tuple[int, int]], stop: int, name: str) -> tuple[int, int] | None:
-    """The list item whose `name:` is this rendered name: literally, else by its literal fragments."""
+    """The list item whose `name:` gives this rendered name: literally, else as a pattern in which
+    each `{{ ... }}` stands for some text; of several that fit, the one with the most literal text."""
     scored: list[tuple[int, tuple[int, int]]] = []
     for number, (index, indent) in enumerate(items):
         end = items[number + 1][0] if number + 1 < len(items) else stop
@@ -399,8 +424,9 @@ def _item_by_name(lines: list[str], items: list[tuple[int, int]], stop: int, nam
             if text == name:
                 return index, indent
             continue
-        fragments = [f.strip("\"'") for f in _TEMPLATE_EXPR.split(text) if f.strip("\"'")]
-        if all(f in name for f in fragments):
+        fragments = _TEMPLATE_EXPR.split(text)
+        pattern = ".+?".join(re.escape(f) for f in fragments)
+        if re.fullmatch(pattern, name):
             scored.append((sum(len(f) for f in fragments), (index, indent)))
     if not scored:
         return None

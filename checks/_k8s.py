@@ -213,7 +213,10 @@ def selector_matches(selector: dict | None, labels: dict) -> bool:
     for expr in expressions:
         if not isinstance(expr, dict):
             return False
-        key, op, values = expr.get("key"), expr.get("operator"), [str(v) for v in expr.get("values") or []]
+        key, op, raw_values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if not isinstance(key, str) or not isinstance(raw_values, list):
+            return False
+        values = [str(v) for v in raw_values]
         present = key in labels
         if op == "In" and not (present and str(labels[key]) in values):
             return False
