@@ -93,15 +93,21 @@ class _Runner:
             problems.append(InputProblem(where, None, f"rule {rule.id} failed: {type(exc).__name__}: {exc}"))
             return []
 
-    def object_hits(self, objects: list[K8sObject], release: Release, chart: ChartSource | None, problems, where):
+    def object_rule_hits(self, objects: list[K8sObject], problems, where):
         for obj in objects:
             for rule in self.by_scope.get("object", ()):
                 if rule.kinds is None or obj.kind in rule.kinds:
                     for hit in self._call(rule, obj, problems, where):
                         yield rule, hit if hit.obj is not None else replace(hit, obj=obj)
+
+    def release_rule_hits(self, release: Release, problems, where):
         for rule in self.by_scope.get("release", ()):
             for hit in self._call(rule, release, problems, where):
                 yield rule, hit
+
+    def object_hits(self, objects: list[K8sObject], release: Release, chart: ChartSource | None, problems, where):
+        yield from self.object_rule_hits(objects, problems, where)
+        yield from self.release_rule_hits(release, problems, where)
         if chart is not None:
             for rule in self.by_scope.get("chart", ()):
                 for hit in self._call(rule, chart, problems, where):
@@ -239,33 +245,54 @@ def _audit_chart_uncached(
     return result
 
 
-def _audit_manifest(target: Target, runner: _Runner) -> TargetResult:
-    result = TargetResult(target)
-    try:
-        text = target.path.read_text(encoding="utf-8", errors="replace")
-        objects = parse_manifest(text, target.display)
-    except ManifestError as exc:
-        result.error = InputProblem(target.display, exc.line, f"invalid YAML: {exc}")
-        return result
-    except OSError as exc:
-        result.error = InputProblem(target.display, None, f"cannot read: {exc.strerror}")
-        return result
-    result.objects = len(objects)
-    locator = ManifestLocator(target.display)
-    problems: list[InputProblem] = []
-    release = Release(objects)
-    for rule, hit in runner.object_hits(objects, release, None, problems, target.display):
+def _audit_manifest_group(targets: list[Target], runner: _Runner) -> dict[Target, TargetResult]:
+    """Manifests in one folder are one release: cross-object rules see every file's objects
+    (a Deployment in deploy.yaml, its HPA in hpa.yaml), findings stay with each object's file."""
+    results: dict[Target, TargetResult] = {}
+    owner: dict[int, Target] = {}
+    per_target: dict[Target, list[K8sObject]] = {}
+    for target in targets:
+        result = results[target] = TargetResult(target)
+        try:
+            objects = parse_manifest(target.path.read_text(encoding="utf-8", errors="replace"), target.display)
+        except ManifestError as exc:
+            result.error = InputProblem(target.display, exc.line, f"invalid YAML: {exc}")
+            continue
+        except OSError as exc:
+            result.error = InputProblem(target.display, None, f"cannot read: {exc.strerror}")
+            continue
+        result.objects = len(objects)
+        per_target[target] = objects
+        for obj in objects:
+            owner[id(obj)] = target
+    release = Release([obj for objects in per_target.values() for obj in objects])
+
+    def place(rule: Rule, hit: Hit, target: Target) -> None:
+        result = results[target]
         if hit.skipped:
             result.skipped.append(_skip_line(rule, hit))
-            continue
-        if hit.obj is not None:
-            location = locator.locate(hit.obj, hit.path)
-        else:
-            location = Location(target.display, hit.line)
+            return
+        location = ManifestLocator(target.display).locate(hit.obj, hit.path) if hit.obj is not None else Location(target.display, hit.line)
         result.findings.append(runner.finding(rule, hit, target.display, location, target.path))
-    if problems:
-        result.error = problems[0]
-    return result
+
+    problems: list[InputProblem] = []
+    for target, objects in per_target.items():
+        for rule, hit in runner.object_rule_hits(objects, problems, target.display):
+            place(rule, hit, target)
+    if per_target:
+        first = next(iter(per_target))
+        where = first.display if len(per_target) == 1 else display_path(first.path.parent)
+        for rule, hit in runner.release_rule_hits(release, problems, where):
+            place(rule, hit, owner.get(id(hit.obj), first) if hit.obj is not None else first)
+    for problem in problems:
+        for target in per_target:
+            if problem.display == target.display and results[target].error is None:
+                results[target].error = problem
+                break
+        else:
+            if per_target and results[first].error is None:
+                results[first].error = problem
+    return results
 
 
 def _audit_dockerfile(target: Target, runner: _Runner) -> TargetResult:
@@ -304,11 +331,19 @@ def audit_targets(
     ctx = CheckContext(kube_version=(major, minor), options=config.options)
     runner = _Runner(rules, config, ctx)
 
+    folders: dict[Path, list[Target]] = {}
+    for target in discovery.targets:
+        if target.kind == "manifest":
+            folders.setdefault(target.path.parent.resolve(), []).append(target)
+    manifests: dict[Target, TargetResult] = {}
+    for group in folders.values():
+        manifests.update(_audit_manifest_group(group, runner))
+
     def one(target: Target) -> TargetResult:
         if target.kind == "chart":
             result = _audit_chart(target, runner, options, config)
         elif target.kind == "manifest":
-            result = _audit_manifest(target, runner)
+            result = manifests[target]
         else:
             result = _audit_dockerfile(target, runner)
         result.findings.sort(key=_sort_key)

@@ -57,3 +57,26 @@ def test_manifest_findings_use_exact_lines(tmp_path):
     assert ("container-privileged", "pod.yaml:10") in placed
     assert ("image-tag-latest-or-missing", "pod.yaml:8") in placed
     assert ("container-cpu-request", "pod.yaml:7") in placed
+
+
+def test_manifests_in_one_folder_are_one_release(tmp_path):
+    """Cross-object rules see every file of a folder; each finding stays with its object's file."""
+    folder = tmp_path / "k8s"
+    folder.mkdir()
+    (folder / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n"
+        "  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n"
+    )
+    (folder / "hpa.yaml").write_text(
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n"
+        "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: 5\n---\n"
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: ghost\nspec:\n  scaleTargetRef:\n"
+        "    apiVersion: apps/v1\n    kind: Deployment\n    name: ghost\n  minReplicas: 2\n  maxReplicas: 5\n"
+    )
+    with chdir(tmp_path):
+        result = audit(["k8s"])
+    got = sorted(f"{f.location}: {f.rule_id}: {f.message}" for f in result.findings if f.rule_id in ("hpa-target-missing", "pdb-missing"))
+    assert got == [
+        'k8s/deploy.yaml:2: pdb-missing: Deployment "web" scales to 5 replicas (HorizontalPodAutoscaler "web") but no PodDisruptionBudget covers its pods',
+        'k8s/hpa.yaml:18: hpa-target-missing: HorizontalPodAutoscaler "ghost" targets Deployment "ghost", which the release does not define',
+    ]
