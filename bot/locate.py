@@ -223,6 +223,7 @@ class ChartLocator:
 
 
 _CONTROL = re.compile(r"^\s*\{\{-?\s*(?:if|else|end|define|block)\b")
+_LOOP = re.compile(r"^\s*\{\{-?\s*(?:with|range)\b")
 _INLINE_VALUE = re.compile(r"^[^:]*:\s*(?P<value>\S.*)$")
 
 
@@ -236,11 +237,23 @@ def _block_directive_lines(lines: list[str], line_no: int) -> list[int]:
     for index in range(line_no, min(len(lines), line_no + 6)):
         line = lines[index]
         if _DIRECTIVE_ONLY.match(line):
-            if not _CONTROL.match(line):
-                out.append(index)
+            if _CONTROL.match(line):
+                continue
+            if _LOOP.match(line) and not _next_is_item(lines, index):
+                continue  # `{{- with .Values.x }}` around a sibling key, not this block's content
+            out.append(index)
         elif line.strip():
             break
     return out
+
+
+def _next_is_item(lines: list[str], index: int) -> bool:
+    for line in lines[index + 1 :]:
+        if _structural(line):
+            return bool(_ITEM_LINE.match(line))
+        if _DIRECTIVE_ONLY.match(line) and not _CONTROL.match(line) and not _LOOP.match(line):
+            return True  # `{{- toYaml . | nindent 4 }}` right under the with: the with feeds the block
+    return False
 
 
 def _item_names(doc: dict, segments: list) -> list:
