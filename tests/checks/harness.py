@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from checks._registry import all_rules
 
 _EXPECT = re.compile(r"^#\s*expect:\s*(?P<line>\d+|-):\s*(?P<message>.+?)\s*$")
 _KUBE = re.compile(r"^#\s*kube-version:\s*(?P<version>\S+)", re.M)
+_OPTIONS = re.compile(r"^#\s*options:\s*(?P<json>\{.*\})\s*$", re.M)
 
 
 @contextmanager
@@ -25,9 +27,11 @@ def chdir(path: Path):
         os.chdir(before)
 
 
-def only(rule_id: str, kube_version: str = "1.31") -> RepoConfig:
+def only(rule_id: str, kube_version: str = "1.31", options: dict | None = None) -> RepoConfig:
     others = frozenset(r for r in all_rules() if r != rule_id)
-    return RepoConfig(kubernetes_version=kube_version, disable=others, enable=frozenset({rule_id}))
+    return RepoConfig(
+        kubernetes_version=kube_version, disable=others, enable=frozenset({rule_id}), options={rule_id: options or {}}
+    )
 
 
 def expected(fixture: Path) -> list[str]:
@@ -46,14 +50,18 @@ def expected(fixture: Path) -> list[str]:
 
 def run(rule_id: str, fixture: Path) -> list[str]:
     """What `rule_id` alone reports on the fixture; chart paths are shown relative to the chart."""
-    kube = "1.31"
+    kube, options = "1.31", {}
     probe = fixture / "Chart.yaml" if fixture.is_dir() else fixture
     if probe.exists():
-        match = _KUBE.search(probe.read_text(errors="replace"))
+        text = probe.read_text(errors="replace")
+        match = _KUBE.search(text)
         if match:
             kube = match["version"]
+        match = _OPTIONS.search(text)
+        if match:
+            options = json.loads(match["json"])
     with chdir(fixture.parent):
-        result = audit([fixture.name], only(rule_id, kube))
+        result = audit([fixture.name], only(rule_id, kube, options))
     errors = [str(e) for e in result.errors]
     assert not errors, errors
     out = []
