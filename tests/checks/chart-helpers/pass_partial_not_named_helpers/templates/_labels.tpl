@@ -1,0 +1,3 @@
+{{- define "demo.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+{{- end }}
