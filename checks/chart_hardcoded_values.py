@@ -12,7 +12,7 @@ import re
 
 from bot.chart import ChartSource
 from bot.findings import Severity
-from checks._chartmeta import is_partial, is_yaml_template, template_lines
+from checks._chartmeta import is_partial, is_yaml_template, loaded_files, template_lines
 from checks._registry import CheckContext, Hit, register
 
 SKIP_KINDS = {"ConfigMap", "Secret", "CustomResourceDefinition"}
@@ -24,7 +24,7 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "0.0.0.0", "::", "::1", "*"}
 
 @register(id="chart-hardcoded-values", category="chart-quality", severity=Severity.MEDIUM, scope="chart", anchors=("Helm best practices",))
 def check(chart: ChartSource, ctx: CheckContext):
-    for rel in chart.templates:
+    for rel in loaded_files(chart):
         if not is_yaml_template(rel) or is_partial(rel) or rel.startswith("templates/tests/"):
             continue
         text = chart.read(rel)
@@ -50,7 +50,7 @@ def _repository(tl):
     """`image: "docker.io/org/app:{{ .Values.tag }}"`: the tag is a value, the registry is not."""
     if tl.key != "image" or not tl.templated or not _in_container(tl):
         return None
-    head = tl.value.lstrip("\"'").split("{{", 1)[0].rstrip(":@")
+    head = tl.value.lstrip("\"'").split("{{", 1)[0].rstrip(":@/")
     if head and "/" in head or head and re.match(r"^[a-z0-9][a-z0-9._-]*$", head):
         return f'image repository "{head}" is hard-coded in the template; read it from .Values', None
     return None

@@ -12,7 +12,7 @@ import re
 
 from bot.chart import ChartSource
 from bot.findings import Severity
-from checks._chartmeta import chart_yaml, is_partial, is_yaml_template
+from checks._chartmeta import chart_yaml, is_partial, is_yaml_template, loaded_files
 from checks._registry import CheckContext, Hit, register
 
 _DEFINE = re.compile(r"\{\{-?\s*define\s+(?:\"(?P<dq>[^\"]*)\"|`(?P<bq>[^`]*)`)\s*-?\}\}")
@@ -28,7 +28,7 @@ def check(chart: ChartSource, ctx: CheckContext):
     name = meta.get("name")
     if not isinstance(name, str) or not name:
         return
-    templates = chart.templates
+    templates = [f for f in loaded_files(chart) if f.startswith("templates/")]
     defines = []
     for rel in templates:
         if not rel.endswith((".tpl", ".yaml", ".yml", ".txt")):

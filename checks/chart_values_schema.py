@@ -34,7 +34,7 @@ def check(chart: ChartSource, ctx: CheckContext):
     text = chart.read(SCHEMA)
     if text is None:
         if not chart.exists(SCHEMA) and not meta.is_library:
-            yield Hit("chart has no values.schema.json", file="values.yaml", line=None)
+            yield Hit("chart has no values.schema.json", file="values.yaml" if chart.exists("values.yaml") else "Chart.yaml", line=None)
         return
     if not text.strip():
         return  # helm skips an empty schema file

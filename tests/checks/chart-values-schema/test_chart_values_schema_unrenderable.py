@@ -58,3 +58,7 @@ def test_library_chart_needs_no_schema(tmp_path):
 def test_odd_schema_values_do_not_raise(tmp_path):
     for schema in ("5", "[]", "true", '{"$schema": 3}', '{"$ref": "https://example.com/x.json"}', '{"pattern": "("}'):
         findings(tmp_path, {"values.yaml": "a: 1\n", "values.schema.json": schema})
+
+
+def test_missing_schema_without_values_file_points_at_chart_yaml(tmp_path):
+    assert findings(tmp_path, {}) == ["Chart.yaml: chart has no values.schema.json"]
