@@ -27,7 +27,7 @@ def check(chart: ChartSource, ctx: CheckContext):
         return
     api = meta.get("apiVersion")
     if not meta.has("apiVersion") or api in (None, ""):
-        yield Hit("Chart.yaml has no apiVersion (helm reads it as v1); set apiVersion: v2", file="Chart.yaml", line=meta.line("apiVersion"))
+        yield Hit("chart has no apiVersion (helm reads it as v1); set apiVersion: v2", file="Chart.yaml", line=meta.line("apiVersion"))
     elif api not in ("v1", "v2"):
         yield Hit(f'apiVersion "{api}" is not valid; use v2', file="Chart.yaml", line=meta.line("apiVersion"))
     elif api == "v1":

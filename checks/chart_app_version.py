@@ -29,7 +29,7 @@ def check(chart: ChartSource, ctx: CheckContext):
     line = meta.line("appVersion")
     if value is None or value == "":
         if not meta.is_library:
-            yield Hit("Chart.yaml has no appVersion" if line is None else "appVersion is empty", file="Chart.yaml", line=line)
+            yield Hit("chart has no appVersion" if line is None else "appVersion is empty", file="Chart.yaml", line=line)
         return
     problem = unquoted_scalar_problem("appVersion", meta.value_node("appVersion"), value)
     if problem:

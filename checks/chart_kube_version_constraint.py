@@ -29,7 +29,7 @@ def check(chart: ChartSource, ctx: CheckContext):
     line = meta.line("kubeVersion")
     node = meta.value_node("kubeVersion")
     if value is None or value == "":
-        yield Hit("Chart.yaml has no kubeVersion constraint" if line is None else "kubeVersion is empty", file="Chart.yaml", line=line)
+        yield Hit("chart has no kubeVersion constraint" if line is None else "kubeVersion is empty", file="Chart.yaml", line=line)
         return
     if node_type(node) in ("list", "mapping"):
         yield Hit(f"kubeVersion is a {node_type(node)}, not a version constraint", file="Chart.yaml", line=line)

@@ -32,7 +32,7 @@ def check(chart: ChartSource, ctx: CheckContext):
             yield Hit("deprecated chart still lists maintainers", file="Chart.yaml", line=line)
         return
     if not maintainers:
-        yield Hit("Chart.yaml has no maintainers" if line is None else "maintainers list is empty", file="Chart.yaml", line=line)
+        yield Hit("chart has no maintainers" if line is None else "maintainers list is empty", file="Chart.yaml", line=line)
         return
     if not isinstance(maintainers, list):  # a wrong type is chart-yaml-valid's finding
         return

@@ -28,13 +28,13 @@ def check(chart: ChartSource, ctx: CheckContext):
     description = meta.get("description")
     if not isinstance(description, str) or not description.strip():
         line = meta.line("description")
-        yield Hit("Chart.yaml has no description" if line is None else "description is empty", file="Chart.yaml", line=line)
+        yield Hit("chart has no description" if line is None else "description is empty", file="Chart.yaml", line=line)
     for key in ("icon", "home"):
         value = meta.get(key)
         if value is None or value == "":
             if key == "icon" and not meta.is_library:
                 line = meta.line("icon")
-                yield Hit("Chart.yaml has no icon" if line is None else "icon is empty", file="Chart.yaml", line=line)
+                yield Hit("chart has no icon" if line is None else "icon is empty", file="Chart.yaml", line=line)
         elif not is_url(value):
             yield Hit(f'{key} "{value}" is not a valid URL', file="Chart.yaml", line=meta.line(key), severity=Severity.LOW)
     sources = meta.get("sources")

@@ -111,12 +111,12 @@ def _crd_file(rel: str, text: str | None):
         if kind_text == "CustomResourceDefinition" and str(api_text).startswith("apiextensions.k8s.io"):
             continue
         name = _name(node)
-        what = f'{kind_text or "an object"}{f" {chr(34)}{name}{chr(34)}" if name else ""}'
+        named = f' "{name}"' if name else ""
         line = (fields["kind"][0].start_mark.line + 1) if "kind" in fields else node.start_mark.line + 1
         if kind_text == "CustomResourceDefinition":
-            yield Hit(f'CustomResourceDefinition{f" {chr(34)}{name}{chr(34)}" if name else ""} has apiVersion "{api_text}", not apiextensions.k8s.io', file=rel, line=line)
+            yield Hit(f'custom resource definition{named} has apiVersion "{api_text}", not apiextensions.k8s.io', file=rel, line=line)
         else:
-            yield Hit(f"crds/ holds {what}, not a CustomResourceDefinition; move it to templates/", file=rel, line=line)
+            yield Hit(f"crds/ holds {kind_text or 'an object'}{named}, not a CustomResourceDefinition; move it to templates/", file=rel, line=line)
 
 
 def _name(node: yaml.MappingNode) -> str:

@@ -29,7 +29,7 @@ def check(chart: ChartSource, ctx: CheckContext):
     line = meta.line("version")
     node = meta.value_node("version")
     if value is None or value == "":
-        yield Hit("Chart.yaml has no version", file="Chart.yaml", line=line)
+        yield Hit("chart has no version", file="Chart.yaml", line=line)
         return
     if node_type(node) in ("list", "mapping"):
         yield Hit(f"version is a {node_type(node)}, not a string", file="Chart.yaml", line=line)

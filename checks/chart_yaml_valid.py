@@ -45,16 +45,16 @@ NAME_CONVENTION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def check(chart: ChartSource, ctx: CheckContext):
     meta = chart_yaml(chart)
     if meta.text is None:
-        yield Hit("Chart.yaml cannot be read (missing, binary or too large)", file="Chart.yaml", line=None)
+        yield Hit("cannot read Chart.yaml (missing, binary or too large)", file="Chart.yaml", line=None)
         return
     if meta.error is not None:
-        yield Hit(f"Chart.yaml is not valid YAML: {meta.error}", file="Chart.yaml", line=meta.error.line)
+        yield Hit(f"invalid YAML in Chart.yaml: {meta.error}", file="Chart.yaml", line=meta.error.line)
         return
     if meta.node is None:
-        yield Hit("Chart.yaml is empty", file="Chart.yaml", line=None)
+        yield Hit("empty Chart.yaml", file="Chart.yaml", line=None)
         return
     if not meta.ok:
-        yield Hit(f"Chart.yaml is a {node_type(meta.node)}, not a mapping of fields", file="Chart.yaml", line=meta.node.start_mark.line + 1)
+        yield Hit(f"top level of Chart.yaml is a {node_type(meta.node)}, not a mapping of fields", file="Chart.yaml", line=meta.node.start_mark.line + 1)
         return
     yield from _duplicates(meta.node)
     yield from _unknown(meta.node, TOP_FIELDS, "")
@@ -109,7 +109,7 @@ def _name(meta):
     line = meta.line("name")
     node = meta.value_node("name")
     if name is None or name == "":
-        yield Hit("Chart.yaml has no name" if line is None else "name is empty", file="Chart.yaml", line=line)
+        yield Hit("chart has no name" if line is None else "name is empty", file="Chart.yaml", line=line)
         return
     if node_type(node) in ("list", "mapping"):
         yield Hit(f"name is a {node_type(node)}, not a string", file="Chart.yaml", line=line)

@@ -36,7 +36,7 @@ def test_crd_file_that_does_not_parse(tmp_path):
 
 def test_crd_with_wrong_api_group(tmp_path):
     chart = chart_with(tmp_path, {"crds/x.yaml": "apiVersion: example.com/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.example.com\n---\n"})
-    assert findings(chart) == ['crds/x.yaml:2: CustomResourceDefinition "a.example.com" has apiVersion "example.com/v1", not apiextensions.k8s.io']
+    assert findings(chart) == ['crds/x.yaml:2: custom resource definition "a.example.com" has apiVersion "example.com/v1", not apiextensions.k8s.io']
 
 
 def test_file_without_extension(tmp_path):

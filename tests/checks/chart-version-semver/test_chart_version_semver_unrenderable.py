@@ -18,8 +18,8 @@ def findings(tmp_path, chart_yaml: str) -> list[str]:
 @pytest.mark.parametrize(
     "tail, want",
     [
-        ("", ["Chart.yaml: Chart.yaml has no version"]),
-        ("version:\n", ["Chart.yaml:3: Chart.yaml has no version"]),
+        ("", ["Chart.yaml: chart has no version"]),
+        ("version:\n", ["Chart.yaml:3: chart has no version"]),
         ("version: 1.0.0.0\n", ['Chart.yaml:3: version "1.0.0.0" is not a valid SemVer']),
         ("version: latest\n", ['Chart.yaml:3: version "latest" is not a valid SemVer']),
         ("version: [1]\n", ["Chart.yaml:3: version is a list, not a string"]),

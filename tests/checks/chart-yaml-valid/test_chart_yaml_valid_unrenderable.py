@@ -19,11 +19,11 @@ def findings(tmp_path, chart_yaml: str) -> list[str]:
 @pytest.mark.parametrize(
     "text, want",
     [
-        ("apiVersion: v2\nname: demo\nversion: 1.0.0\n  bad: [\n", ["Chart.yaml:4: Chart.yaml is not valid YAML: mapping values are not allowed in this context"]),
-        ("", ["Chart.yaml: Chart.yaml is empty"]),
-        ("# only a comment\n", ["Chart.yaml: Chart.yaml is empty"]),
-        ("- a\n- b\n", ["Chart.yaml:1: Chart.yaml is a list, not a mapping of fields"]),
-        ("apiVersion: v2\nversion: 1.0.0\n", ["Chart.yaml: Chart.yaml has no name"]),
+        ("apiVersion: v2\nname: demo\nversion: 1.0.0\n  bad: [\n", ["Chart.yaml:4: invalid YAML in Chart.yaml: mapping values are not allowed in this context"]),
+        ("", ["Chart.yaml: empty Chart.yaml"]),
+        ("# only a comment\n", ["Chart.yaml: empty Chart.yaml"]),
+        ("- a\n- b\n", ["Chart.yaml:1: top level of Chart.yaml is a list, not a mapping of fields"]),
+        ("apiVersion: v2\nversion: 1.0.0\n", ["Chart.yaml: chart has no name"]),
         ("apiVersion: v2\nname: team/demo\nversion: 1.0.0\n", ['Chart.yaml:2: chart name "team/demo" is invalid: it must not be a path']),
         ("apiVersion: v2\nname: demo\nversion: 1.0.0\ntype: service\n", ['Chart.yaml:4: type "service" must be application or library']),
         ("apiVersion: v2\nname: demo\nversion: 1.0.0\nkeywords: web\n", ["Chart.yaml:4: keywords is a string, not a list of strings"]),
