@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -215,12 +216,21 @@ def _audit_chart_uncached(
     chart = ChartSource(target.path, target.display)
     result = TargetResult(target)
     values_files = [ValuesFile(display_path(Path(v)), Path(v)) for v in options.values_files]
-    rendered = render(target.path, render_options, key)
     problems: list[InputProblem] = []
     objects: list[K8sObject] = []
-    if not rendered.ok:
+    if chart.chart_yaml.get("type") == "library":
+        rendered = None  # library charts only hold helpers: nothing to render, chart rules still apply
+    else:
+        rendered = render(target.path, render_options, key)
+    if rendered is None:
+        pass
+    elif not rendered.ok:
         shown = f"{target.display}/{rendered.error_file}" if rendered.error_file else target.display
-        result.error = InputProblem(shown, rendered.error_line, rendered.error)
+        line = rendered.error_line
+        field_name = re.match(r"validation: chart\.metadata\.(\w+)", rendered.error)
+        if field_name and line is None:
+            line = chart.key_line("Chart.yaml", field_name.group(1))
+        result.error = InputProblem(shown, line, rendered.error)
     else:
         objects, parse_errors = parse_rendered(rendered.output)
         for error in parse_errors:

@@ -102,6 +102,8 @@ def _command(binary: str, root: Path, options: RenderOptions) -> list[str]:
 # "hc/templates/deployment.yaml:9:22" (helm 4) or "(hc/templates/req.yaml:1:6)" (execution error)
 _TEMPLATE_POS = re.compile(r"(?P<file>[\w.\-/]+?/(?:templates|charts)/[\w.\-/]+?):(?P<line>\d+)(?::\d+)?")
 _YAML_ERROR = re.compile(r"YAML parse error on (?P<file>[\w.\-/]+): .*?line (?P<line>\d+): (?P<msg>.*)")
+_METADATA = re.compile(r"^validation: chart\.metadata\.(?P<field>\w+)")
+_CHART_YAML = re.compile(r"cannot load Chart\.yaml: (?:error converting YAML to JSON: )?(?:yaml: line (?P<line>\d+): )?(?P<msg>.*)")
 _MISSING_DEPS = re.compile(r"missing in charts/ directory: (?P<deps>.+)")
 
 
@@ -117,6 +119,15 @@ def explain_failure(stderr: str) -> tuple[str, str | None, int | None]:
     text = " ".join(lines[lines.index(errors[0]):] if errors else lines)
     text = text.replace("Use --debug flag to render out invalid YAML", "").strip()
     text = re.sub(r"^Error:\s*", "", text)
+    metadata = _METADATA.search(text)
+    if metadata:
+        return (text, "Chart.yaml", None)
+    chart_yaml = _CHART_YAML.search(text)
+    if chart_yaml:
+        line = int(chart_yaml.group("line")) if chart_yaml.group("line") else None
+        return (f"Chart.yaml does not load: {chart_yaml.group('msg').strip()}", "Chart.yaml", line)
+    if "don't meet the specifications of the schema" in text:
+        return (f"values do not match values.schema.json: {text.split(':', 1)[1].strip()}", "values.schema.json", None)
     missing = _MISSING_DEPS.search(text)
     if missing:
         deps = missing.group("deps").strip().rstrip(".")

@@ -90,3 +90,33 @@ def test_output_cap_and_timeout(chart):
     slow = render(chart, RenderOptions(use_cache=False, timeout=0.001))
     assert (slow.ok, slow.error) == (False, "helm template timed out after 0.001s")
     assert render(chart, RenderOptions(use_cache=False)).ok
+
+
+def test_chart_yaml_problems_point_at_chart_yaml(chart):
+    from bot.audit import audit
+    from tests.checks.harness import chdir
+
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 1.0.0.0\n")
+    with chdir(chart.parent):
+        result = audit(["demo"])
+    assert [str(e) for e in result.errors] == ['demo/Chart.yaml:3: validation: chart.metadata.version "1.0.0.0" is invalid']
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: [1\n")
+    result = render(chart, RenderOptions(use_cache=False))
+    assert (result.error_file, result.error_line, result.error) == ("Chart.yaml", 3, "Chart.yaml does not load: did not find expected ',' or ']'")
+
+
+def test_values_schema_violation(chart):
+    (chart / "values.schema.json").write_text('{"type": "object", "properties": {"name": {"type": "integer"}}}')
+    result = render(chart, RenderOptions(use_cache=False))
+    assert (result.error_file, result.error) == ("values.schema.json", "values do not match values.schema.json: demo: - at '/name': got string, want integer")
+
+
+def test_library_chart_is_not_rendered(chart):
+    from bot.audit import audit
+    from tests.checks.harness import chdir
+
+    (chart / "Chart.yaml").write_text(CHART + "type: library\n")
+    (chart / "templates" / "_lib.tpl").write_text('{{- define "demo.x" -}}x{{- end }}\n')
+    with chdir(chart.parent):
+        result = audit(["demo"])
+    assert result.errors == [] and result.results[0].objects == 0

@@ -14,7 +14,7 @@ FIXTURES = sorted(
     for rule_dir in HERE.iterdir()
     if rule_dir.is_dir() and not rule_dir.name.startswith("_")
     for p in rule_dir.iterdir()
-    if p.name.startswith(("pass_", "fail_")) and not p.name.endswith(".txt")
+    if p.name.startswith(("pass_", "fail_")) and not p.name.endswith((".txt", ".py"))
 )
 
 
