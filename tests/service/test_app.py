@@ -228,3 +228,25 @@ def test_delivery_logs_are_json_lines_carrying_the_delivery_id(env, caplog):
         "level": "info", "logger": "chartwarden.app", "message": "delivery", "delivery_id": "log-1",
         "event": "pull_request.opened", "outcome": "queued", "job_id": 1, "repository": "Codertocat/Hello-World",
         "installation_id": 1}
+
+
+def test_end_to_end_a_signed_pull_request_webhook_becomes_a_check_run_through_the_real_handlers(tmp_path):
+    from tests.service.fakes import FakeForge
+    from tests.service.test_handlers import trees
+
+    forge = FakeForge()
+    trees(forge)
+    settings = make_settings(tmp_path, worker_poll_seconds=0.05)
+    app = create_app(settings, forge_factory=forge.factory, run_worker=True)
+    with TestClient(app=app) as client:
+        assert post(client, "pull_request.opened", "e2e-1").json() == {"status": "queued", "job": 1}
+        assert post(client, "installation.created", "e2e-2").json() == {"status": "queued", "job": 2}
+        for _ in range(500):
+            if [j["state"] for j in rows(settings, "jobs")] == ["done", "done"]:
+                break
+            asyncio.run(asyncio.sleep(0.02))
+    assert [j["state"] for j in rows(settings, "jobs")] == ["done", "done"]
+    assert forge.names()[:2] == ["for_installation", "create_check_run"]
+    [run] = forge.check_runs.values()
+    assert (run["head_sha"], run["conclusion"], run["title"]) == (HEAD, "failure", "1 new finding (1 critical), 1 fixed")
+    assert [(i["id"], i["account_login"]) for i in rows(settings, "installations")] == [(957387, "Codertocat")]

@@ -1,0 +1,177 @@
+"""Audit one pull request: shared by the pull_request, check_run/check_suite and slash-command handlers.
+
+1. a check run, in_progress, on the head SHA;
+2. base and head tarballs unpacked into a temp folder (size, file-count and symlink limits);
+3. `.chartwarden.yaml` read from the BASE tree, so a PR cannot loosen the checks that judge it;
+4. bot.audit on both trees, findings diffed by fingerprint (handlers/_review.py);
+5. annotations for new findings, 50 per request, and the check run completed with its conclusion;
+6. one review with comments on changed lines only (never repeating one already made), and the
+   summary comment found by its marker and edited in place (both when `comments.review` is on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import os
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from bot.audit import AuditOptions, AuditResult, audit
+from bot.config import CONFIG_NAME, ConfigError, RepoConfig, parse_config
+from bot.forge.base import ANNOTATIONS_PER_REQUEST, CheckOutput, ForgeError, PullRequest, TarballLimits
+from bot.forge.diff import changed_lines
+from bot.forge.tarball import TarballRefused, extract
+from bot.routing import Context
+from bot.worker import RetryLater
+from handlers import _review
+
+# Discovery shows paths relative to the working folder, so an audit runs with the tree as the
+# working folder; the lock keeps two audits in one process from racing on it.
+_CWD_LOCK = threading.Lock()
+
+
+@contextmanager
+def _inside(folder: Path):
+    with _CWD_LOCK:
+        previous = os.getcwd()
+        os.chdir(folder)
+        try:
+            yield
+        finally:
+            os.chdir(previous)
+
+
+def audit_paths(root: Path, config: RepoConfig) -> list[str]:
+    """The config's `charts` globs expanded in the tree (repo-relative), else the whole tree."""
+    if not config.charts:
+        return ["."]
+    found: set[str] = set()
+    for pattern in config.charts:
+        for match in glob.glob(pattern, root_dir=root, recursive=True):
+            if (root / match).is_dir() or (root / match).is_file():
+                found.add(os.path.normpath(match))
+    return sorted(found)
+
+
+def audit_tree(root: Path, config: RepoConfig, options: AuditOptions) -> AuditResult:
+    with _inside(root):
+        return audit(audit_paths(root, config), config, options)
+
+
+def load_base_config(base_root: Path) -> RepoConfig:
+    """`.chartwarden.yaml` from the base tree, or the defaults; ConfigError names file:line."""
+    from checks._registry import all_rules
+
+    path = base_root / CONFIG_NAME
+    if not path.is_file() or path.is_symlink():
+        return RepoConfig()
+    return parse_config(path.read_text(encoding="utf-8", errors="replace"), CONFIG_NAME, set(all_rules()))
+
+
+def _read_line(root: Path):
+    cache: dict[str, list[str] | None] = {}
+
+    def read(path: str, line: int) -> str | None:
+        if path not in cache:
+            file = (root / path).resolve()
+            try:
+                file.relative_to(root.resolve())
+                cache[path] = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            except (ValueError, OSError):
+                cache[path] = None
+        lines = cache[path]
+        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
+
+    return read
+
+
+async def _fetch(ctx: Context, repo: str, sha: str, dest: Path, limits: TarballLimits) -> None:
+    data = await ctx.forge.download_tarball(repo, sha, limits.max_bytes)
+    await asyncio.to_thread(extract, data, dest, limits)
+
+
+async def _finish(ctx: Context, repo: str, check_id: int, conclusion: str, title: str, summary: str) -> None:
+    await ctx.forge.update_check_run(repo, check_id, status="completed", conclusion=conclusion,
+                                     output=CheckOutput(title=title, summary=summary))
+
+
+async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
+    """Run the whole flow for `pr`; returns the check run's conclusion."""
+    forge, options = ctx.forge, ctx.options
+    limits = TarballLimits(options.max_tarball_bytes, options.max_unpacked_bytes, options.max_files)
+    check_id = await forge.create_check_run(repo, name=options.check_name, head_sha=pr.head_sha, status="in_progress",
+                                            external_id=str(pr.number))
+    try:
+        with tempfile.TemporaryDirectory(prefix="chartwarden-pr-") as tmp:
+            base_root, head_root = Path(tmp) / "base", Path(tmp) / "head"
+            try:
+                await _fetch(ctx, repo, pr.base_sha, base_root, limits)
+                await _fetch(ctx, repo, pr.head_sha, head_root, limits)
+            except TarballRefused as exc:
+                await _finish(ctx, repo, check_id, "failure", "Repository contents refused",
+                              f"The tarball could not be audited safely: {exc}.")
+                return "failure"
+            try:
+                config = await asyncio.to_thread(load_base_config, base_root)
+            except ConfigError as exc:
+                await _finish(ctx, repo, check_id, "failure", f"Invalid {CONFIG_NAME} on the base branch",
+                              f"`{exc}`\n\nThe configuration is read from the base branch (`{pr.base_ref or pr.base_sha[:7]}`).")
+                return "failure"
+            audit_options = AuditOptions(timeout=options.audit_timeout)
+            head = await asyncio.to_thread(audit_tree, head_root, config, audit_options)
+            base = await asyncio.to_thread(audit_tree, base_root, config, audit_options)
+            diff = _review.diff_findings(base, head)
+            verdict = _review.conclusion(diff, config.fail_on)
+            heading = _review.title(diff)
+            summary = _review.summary(diff, base, head, head_sha=pr.head_sha, base_sha=pr.base_sha, fail_on=config.fail_on)
+            notes = _review.annotations(diff.new)
+            batches = [notes[i:i + ANNOTATIONS_PER_REQUEST] for i in range(0, len(notes), ANNOTATIONS_PER_REQUEST)] or [[]]
+            for batch in batches[:-1]:
+                await forge.update_check_run(repo, check_id, output=CheckOutput(heading, summary, annotations=tuple(batch)))
+            await forge.update_check_run(repo, check_id, status="completed", conclusion=verdict,
+                                         output=CheckOutput(heading, summary, annotations=tuple(batches[-1])))
+            if config.comments.get("review", True):
+                files = await forge.list_changed_files(repo, pr.number)
+                posted = await forge.list_review_comments(repo, pr.number)
+                already = _review.posted_fingerprints([c.body for c in posted if c.user_login == options.bot_login])
+                comments = _review.review_comments(
+                    diff.new, changed_lines(files), already=already, limit=int(config.comments.get("maxComments", 25)),
+                    suggestions=bool(config.comments.get("suggestions", True)), read_line=_read_line(head_root),
+                )
+                if comments:
+                    await forge.create_review(repo, pr.number, commit_id=pr.head_sha,
+                                              body=_review.review_body(len(comments), pr.head_sha), comments=comments)
+                await forge.upsert_marker_comment(
+                    repo, pr.number, _review.MARKER,
+                    _review.summary_comment(diff, head, head_sha=pr.head_sha, check_name=options.check_name, conclusion_=verdict),
+                )
+            ctx.log.info("audited", extra={"pr": pr.number, "head_sha": pr.head_sha, "conclusion": verdict,
+                                           "new": len(diff.new), "fixed": len(diff.fixed)})
+            return verdict
+    except RetryLater:
+        raise  # the job comes back later and makes a fresh check run
+    except Exception as exc:
+        try:
+            await _finish(ctx, repo, check_id, "failure", "Chartwarden could not finish the audit",
+                          f"{type(exc).__name__}: {exc}" if not isinstance(exc, ForgeError) else str(exc))
+        except Exception:  # the forge is down too: the job's retry will make a new check run
+            ctx.log.warning("could not close the check run", extra={"check_run_id": check_id})
+        raise
+
+
+async def audit_commit(ctx: Context, repo: str, head_sha: str, pr_number: int | None) -> list[str]:
+    """Re-audit for a re-requested check: the named PR, or the open PRs whose head is `head_sha`."""
+    if pr_number is not None:  # the run asked for is re-run, even if the PR has moved on since
+        prs = [replace(await ctx.forge.get_pull_request(repo, pr_number), head_sha=head_sha)]
+    else:
+        prs = await ctx.forge.pull_requests_for_commit(repo, head_sha)
+    if not prs:
+        check_id = await ctx.forge.create_check_run(repo, name=ctx.options.check_name, head_sha=head_sha, status="in_progress")
+        await _finish(ctx, repo, check_id, "neutral", "No open pull request for this commit",
+                      f"`{head_sha[:7]}` is not the head of an open pull request, so there is no base to compare with.")
+        return ["neutral"]
+    return [await audit_pull_request(ctx, repo, pr) for pr in prs]
