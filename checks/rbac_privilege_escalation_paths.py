@@ -1,9 +1,9 @@
 """rbac-privilege-escalation-paths: roles do not hold permissions that lead to more permissions.
 
-What it does: flags Role and ClusterRole rules that grant a known escalation path: `bind`/`escalate` on roles or clusterroles, `impersonate` on users, groups, service accounts or uids, creating or changing (cluster)rolebindings, `create` on `serviceaccounts/token`, `nodes/proxy`, writing admission webhook configurations, or approving certificate signing requests. `bind` and `escalate` narrowed with `resourceNames` (the documented way to delegate one role) pass; `*` verbs count, `*` resources are left to rbac-wildcard.
+What it does: flags Role and ClusterRole rules that grant a known escalation path: `bind`/`escalate` on roles or clusterroles, `impersonate` on users, groups, service accounts or uids, creating or changing (cluster)rolebindings, `create` on `serviceaccounts/token`, `nodes/proxy`, writing admission webhook configurations, or approving certificate signing requests. `bind`/`escalate` and webhook-configuration writes narrowed with `resourceNames` (delegating one named role; a component patching its own webhook's CA bundle) pass; `*` verbs count, `*` resources are left to rbac-wildcard.
 Why it matters: each of these lets the role's holder give itself (or anyone) more rights than the role lists, up to cluster-admin: binding cluster-admin to itself, acting as another user, minting tokens, running commands through the kubelet, rewriting every API request, or issuing itself a client certificate.
 Example: `{apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate", "bind"]}`.
-Fix: remove the permission, or narrow `bind`/`escalate` with `resourceNames` to the exact roles the component must hand out.
+Fix: remove the permission, or narrow it with `resourceNames` to the exact roles the component must hand out or the webhook configuration it owns.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ PATHS = (
         WRITE + ("delete",),
         {"mutatingwebhookconfigurations": ("admissionregistration.k8s.io",), "validatingwebhookconfigurations": ("admissionregistration.k8s.io",)},
         "can intercept or block API requests",
-        False,
+        True,
     ),
     (("update", "patch"), {"certificatesigningrequests/approval": ("certificates.k8s.io",)}, "can approve certificate requests", False),
     (("approve",), {"signers": ("certificates.k8s.io",)}, "can approve certificate requests", False),
