@@ -153,9 +153,10 @@ def split_flags(args: str) -> tuple[dict[str, str], str]:
     while rest.startswith("--"):
         token, _, after = rest.partition(" ")
         name, _, value = token[2:].partition("=")
-        flags.setdefault(name.lower(), value)
         if name.lower() == "mount":  # RUN may carry several mounts
             flags[f"mount:{len(flags)}"] = value
+        else:
+            flags.setdefault(name.lower(), value)
         rest = after.strip()
     return flags, rest
 
@@ -178,7 +179,7 @@ def global_args(dockerfile: Dockerfile) -> dict[str, str | None]:
             break
         if inst.keyword == "ARG":
             for name, value in parse_arg(inst.args):
-                out[name] = value
+                out[name] = substitute(value, out) if value and "$" in value else value
     return out
 
 
