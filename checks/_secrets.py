@@ -55,8 +55,8 @@ def words(name: str) -> list[str]:
 
 def is_secret_name(name: Any) -> bool:
     """Whether a variable or key name says it holds a credential (not a path, flag or reference to one)."""
-    if not isinstance(name, str):
-        return False
+    if not isinstance(name, str) or "/" in name:
+        return False  # annotation-style keys (`nginx.ingress.kubernetes.io/auth-secret`) name Secrets, not values
     parts = words(name)
     if not parts:
         return False

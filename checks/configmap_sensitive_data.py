@@ -1,4 +1,4 @@
-"""configmap-sensitive-data: ConfigMaps hold no credentials.
+"""configmap-sensitive-data: no credentials in ConfigMaps.
 
 What it does: flags ConfigMap entries whose key names a credential and holds a literal (`DB_PASSWORD: hunter2`), config files that set a secret-like key to a literal (`spring.datasource.password=...`, `requirepass ...`), connection strings with an embedded password, and private keys. Scripts and config templates (`${DB_PASSWORD}`, `{{ .password }}`, `*.tpl`, `#!` files) are skipped.
 Why it matters: ConfigMaps are not encrypted at rest, are readable by far more roles than Secrets, and show up in `kubectl describe`, logs and GitOps diffs.

@@ -1,4 +1,4 @@
-"""dockerfile-base-image-pinned: FROM names a fixed tag, ideally a digest.
+"""dockerfile-base-image-pinned: base images are pinned to a fixed tag, ideally a digest.
 
 What it does: flags `FROM` images without a tag or with `:latest` (medium), and, at low severity, tagged images without an `@sha256:` digest. `FROM scratch`, earlier build stages and `${ARG}` images whose value is only known at build time are skipped; ARG defaults declared before the first FROM are resolved. Option `requireDigest: false` turns the digest finding off.
 Why it matters: `latest` and untagged bases change under the same Dockerfile, so two builds of one commit differ and a rebuild can pull in breaking or vulnerable changes no one reviewed; only a digest makes the build reproducible.

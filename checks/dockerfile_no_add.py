@@ -1,4 +1,4 @@
-"""dockerfile-no-add: ADD is used only for what COPY cannot do.
+"""dockerfile-no-add: no ADD where COPY does the job.
 
 What it does: flags `ADD` of a remote URL or git repository without `--checksum`, and `ADD` of local files or folders that are not archives (where `COPY` does the same). Local archives, which ADD unpacks, pass.
 Why it matters: a downloaded file without a checksum can change or be swapped between builds, and ADD's implicit URL fetching and archive unpacking make a plain copy do surprising things when a file name changes.

@@ -1,4 +1,4 @@
-"""dockerfile-shell-hygiene: RUN, WORKDIR, CMD and ENTRYPOINT follow shell and Dockerfile hygiene.
+"""dockerfile-shell-hygiene: shell hygiene in RUN, WORKDIR, CMD and ENTRYPOINT.
 
 What it does: flags RUN pipelines without `set -o pipefail` (or a `SHELL ["/bin/bash", "-o", "pipefail", "-c"]`), relative WORKDIR paths, RUN steps that start with `cd` instead of using WORKDIR, a shell-form CMD or ENTRYPOINT in the final image, CMD/ENTRYPOINT instructions that a later one in the same stage overrides, and the deprecated MAINTAINER.
 Why it matters: without pipefail `curl ... | sh` succeeds when the download fails; a shell-form CMD runs the process under `/bin/sh -c`, so it never receives SIGTERM and Kubernetes kills it after the grace period; relative paths and overridden instructions make the image do something other than what the file seems to say.

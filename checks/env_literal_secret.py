@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.findings import Severity
 from checks._k8s import WORKLOAD_KINDS, K8sObject
 from checks._registry import CheckContext, Hit, register
-from checks._secrets import is_literal_value, is_secret_name, mask, url_credential
+from checks._secrets import is_literal_value, is_placeholder, is_secret_name, mask, url_credential
 
 
 @register(
@@ -30,7 +30,7 @@ def check(obj: K8sObject, ctx: CheckContext):
             if not isinstance(item, dict) or "valueFrom" in item and "value" not in item:
                 continue
             name, value = item.get("name"), item.get("value")
-            if not isinstance(name, str) or not is_literal_value(value):
+            if not isinstance(name, str) or not is_literal_value(value) or is_placeholder(str(value)):
                 continue
             path = container.at("env", index, "value")
             if is_secret_name(name):

@@ -1,4 +1,4 @@
-"""secret-consumed-via-env: Secrets are mounted as files, not exposed as env vars (opt-in).
+"""secret-consumed-via-env: secrets are mounted as files, not exposed as env vars (opt-in).
 
 What it does: flags containers that read a Secret through `env[].valueFrom.secretKeyRef` or load a whole Secret with `envFrom[].secretRef`.
 Why it matters: environment variables leak into crash dumps, `/proc/<pid>/environ`, child processes and debug endpoints, and they never see a rotated value; mounted files do (CIS Kubernetes 5.4.1).
