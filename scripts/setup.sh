@@ -13,3 +13,4 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 bash scripts/install-helm.sh
+bash scripts/install-test-assets.sh
