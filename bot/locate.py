@@ -2,19 +2,23 @@
 
 Rendered YAML is never what a person edits. For a finding on field path P of an object rendered
 from template T we walk T's text along P (indentation-aware, skipping template directives) to the
-deepest line that names a key of P. If that line reads `.Values.x.y` (directly, or through an
-enclosing `{{ with .Values.x }}`), the finding belongs to values key `x.y` plus the rest of P: we
-point at it in the user's -f files or the chart's values.yaml. Otherwise the template line is the
-place. Nothing found means no line at all, never a guessed one.
+deepest line that names a key of P. If that line reads `.Values.x.y` (directly, through an
+enclosing `{{ with .Values.x }}`, or as the variable of a `{{ range ... := .Values.x }}`), the
+finding belongs to values key `x.y` plus the rest of P: we point at it in the user's -f files or
+the chart's values.yaml. List items are matched by name (or, unnamed, by content) against the
+template's literal items, the items of `{{ include }}`d defines (in any chart of the tree) and the
+items of values lists fed into the list. Otherwise the template line is the place. Nothing found
+means no line at all, never a guessed one.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot import yamlindex
 from bot.chart import ChartSource
@@ -26,9 +30,15 @@ _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<dashes>(?:-\s+)*)(?P<key>[\"']?[\w.
 _ITEM_LINE = re.compile(r"^(?P<indent>\s*)-(?:\s|$)")
 _VALUES_REF = re.compile(r"\.Values((?:\.[A-Za-z_][\w\-]*)+)")
 _WITH_VALUES = re.compile(r"\{\{-?\s*(?:with|if|range)\s+(?:\$[\w]+\s*:=\s*)?\.Values((?:\.[A-Za-z_][\w\-]*)+)")
+_RANGE_VALUES = re.compile(
+    r"\{\{-?\s*range\s+(?:\$(?P<first>\w+)\s*(?:,\s*\$(?P<second>\w+)\s*)?:=\s*)?\$?\.Values(?P<ref>(?:\.[A-Za-z_][\w\-]*)+)"
+)
 _INCLUDE = re.compile(r'\{\{-?\s*(?:include|template)\s+"([^"]+)"')
 _ACTION = re.compile(r"\{\{-?\s*(if|with|range|define|block|end)\b")
-_TOYAML_DOT = re.compile(r"toYaml\s+\.\s*(?:\||\}\})")
+_TOYAML_DOT = re.compile(r"toYaml\s+\.\s*(?:\||\}\}|\))")
+_SIMPLE_VALUE = re.compile(r"^\{\{-?\s*\$?\.Values((?:\.[A-Za-z_][\w\-]*)+)\s*(?:\|\s*quote\s*)?-?\}\}$")
+_DEFINE = re.compile(r'\{\{-?\s*define\s+"([^"]+)"\s*-?\}\}')
+_EXACT = 1 << 20  # score of a name matched literally, above any pattern's
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,20 @@ class _YamlKeys:
         return None
 
 
+@dataclass(frozen=True)
+class _Query:
+    """One finding being placed: the object, its field path, and the rendered item at each index."""
+
+    obj: K8sObject
+    segments: list
+    items: list  # rendered list item (or None) for each segment
+    hint: Any
+
+    @property
+    def source(self) -> str:
+        return self.obj.source
+
+
 class ChartLocator:
     """Places findings of one rendered chart."""
 
@@ -66,6 +90,7 @@ class ChartLocator:
         self.chart = chart
         self.values_files = list(values_files)
         self._keys: dict[str, _YamlKeys] = {}
+        self._define_files: dict[str, list[str]] | None = None
         self._defines: dict[tuple, tuple | None] = {}
         self._user_keys = []
         for vf in self.values_files:
@@ -92,121 +117,233 @@ class ChartLocator:
         start, end = _document_span(lines, obj)
         if start is None:
             return Location(display)
-        names = _item_names(obj.doc, segments)
-        found = _walk(lines, start, end, segments, names)
-        if not found:
-            kind_line = _kind_line(lines, start, end)
-            return Location(display, kind_line)
-        rel = source
-        for _ in range(3):  # follow `include "x"` into its define, a few levels deep
-            depth, line_no = found[-1]
-            if depth == len(segments) - 1:
-                break
-            inner = self._follow_include(rel, lines, line_no, segments[depth + 1 :], names[depth + 1 :])
-            if inner is None:
-                break
-            rel, lines, inner_found = inner
-            found = [(depth + 1 + d, n) for d, n in inner_found]
-        depth, line_no = found[-1]
-        if isinstance(segments[depth], int) and depth < len(segments) - 1:
+        query = _Query(obj, segments, _rendered_items(obj.doc, segments), value_hint)
+        placed = self._place(query, source, lines, start, end, 0, budget=4)
+        return placed or Location(display, _kind_line(lines, start, end, obj.kind))
+
+    def _place(self, q: _Query, rel: str, lines: list[str], start: int, end: int, offset: int, budget: int) -> Location | None:
+        """Walk q.segments[offset:] through lines[start:end] of file `rel`; None when not even the
+        first segment is there. Defines met on the way are walked in turn (`budget` levels deep)."""
+        cursor, parent_indent, last = start, -1, None
+        for depth in range(offset, len(q.segments)):
+            segment = q.segments[depth]
+            if isinstance(segment, int):
+                pick = self._pick_item(q, rel, lines, cursor, end, parent_indent, depth, budget)
+                if isinstance(pick, Location):
+                    return pick
+                if isinstance(pick, _Define):
+                    inner = self._place(q, pick.rel, pick.lines, pick.start, pick.end, depth, budget - 1)
+                    return inner or (Location(self._display(rel), last[1]) if last else None)
+                if pick is None:
+                    if last and (_item_name(q.items[depth]) is not None or _has_items(lines, cursor, end, parent_indent)):
+                        return Location(self._display(rel), last[1])  # the list key: its items are not the one
+                    break
+                index, indent = pick
+            else:
+                hit = _find_key(lines, cursor, end, parent_indent, segment)
+                if hit is None:
+                    break
+                index, indent = hit
+            last = (depth, index + 1)
+            # an item's first key shares the dash line, so the search for it starts on that line
+            cursor, parent_indent = (index if isinstance(segment, int) else index + 1), indent
+        if last is None:
+            return None
+        depth, line_no = last
+        if depth < len(q.segments) - 1 and budget > 0:
+            inner = self._follow_include(q, rel, lines, line_no, depth + 1, budget)
+            if inner is not None:
+                return inner
+        if isinstance(q.segments[depth], int) and depth < len(q.segments) - 1:
             # a list item's line (`- name: {{ .Values.x }}`) names the item, not the missing field
             return Location(self._display(rel), line_no)
-        values_location = self._values_location(rel, lines, line_no, segments[depth + 1 :], obj, path, value_hint)
-        if values_location is not None:
-            return values_location
-        return Location(self._display(rel), line_no)
+        return self._values_location(q, lines, line_no, depth) or Location(self._display(rel), line_no)
 
-    def _follow_include(self, rel: str, lines: list[str], line_no: int, rest: list, names: list):
+    def _follow_include(self, q: _Query, rel: str, lines: list[str], line_no: int, depth: int, budget: int) -> Location | None:
         """When the block under a key is `{{ include "name" . }}`, walk the rest of the path in that define."""
         for index in _block_directive_lines(lines, line_no):
             match = _INCLUDE.search(lines[index])
-            if not match:
-                continue
-            located = self._define(rel, match.group(1))
-            if located is None:
-                return None
-            def_rel, def_lines, body_start, body_end = located
-            inner = _walk(def_lines, body_start, body_end, rest, names)
-            return (def_rel, def_lines, inner) if inner else None
+            located = self._define(rel, match.group(1)) if match else None
+            if located is not None:
+                inner = self._place(q, located.rel, located.lines, located.start, located.end, depth, budget - 1)
+                if inner is not None:
+                    return inner
         return None
 
-    def _define(self, rel: str, name: str):
-        """(file, lines, body start, body end) of `{{ define "name" }}` in the chart (or subchart) templates."""
-        parts = rel.split("/")
-        base = "/".join(parts[:2]) + "/" if len(parts) >= 4 and parts[0] == "charts" else ""
+    # -- list items ---------------------------------------------------------------------------
+    def _pick_item(self, q: _Query, rel: str, lines: list[str], start: int, end: int, parent_indent: int, depth: int, budget: int):
+        """The item for q.segments[depth]: (line index, indent) of a literal item, a _Define whose body
+        holds it, a values Location, or None. Named items are scored against every source; the best
+        unique one wins (a name matched literally beats a `{{ ... }}` pattern)."""
+        items, stop, dash_indent = _list_items(lines, start, end, parent_indent)
+        rendered = q.items[depth]
+        name = _item_name(rendered)
+        feeders = [i for i in range(start, stop) if _DIRECTIVE_ONLY.match(lines[i]) and (dash_indent is None or _indent(lines[i]) <= dash_indent)]
+        if name is None:
+            return _unnamed_item(lines, items, stop, bool(feeders), q.segments[depth], rendered)
+        resolve = self._resolver(q.source)
+        scored = list(_scored_items(lines, items, stop, name, resolve))
+        for index in feeders:
+            scored.extend(self._feeder_items(q, rel, lines, index, depth, name, resolve, budget))
+        if not scored:
+            return None
+        best = max(score for score, _ in scored)
+        winners = [hit for score, hit in scored if score == best]
+        return winners[0] if best == _EXACT or len(winners) == 1 else None
+
+    def _feeder_items(self, q: _Query, rel: str, lines: list[str], index: int, depth: int, name: str, resolve, budget: int):
+        """Scored candidates a directive line brings into a list: a define's items, a values list's."""
+        line = lines[index]
+        match = _INCLUDE.search(line)
+        located = self._define(rel, match.group(1)) if match and budget > 0 else None
+        if located is not None:
+            items, stop, _ = _list_items(located.lines, located.start, located.end, -1)
+            for score, _hit in _scored_items(located.lines, items, stop, name, resolve):
+                yield score, located
+        rank = _name_rank(q, depth)
+        for ref in _line_refs(lines, index):
+            position = self._values_item(q.source, ref, name, rank)
+            if position is not None:
+                yield _EXACT, self._find_values_key(q.source, ref + (position,) + tuple(q.segments[depth + 1 :]))
+
+    def _values_item(self, source: str, ref: tuple, name: str, rank: int = 0) -> int | None:
+        """Index of the item named `name` in the values list at `ref`, from the file that sets it
+        (its `rank`-th one, when the name repeats: a duplicate env var is the second one)."""
+        found = self._lookup(source, ref)
+        if found is None:
+            return None
+        keys, full = found
+        position = 0
+        while (full + (position,)) in keys.entries:
+            hit = keys.entries.get(full + (position, "name"))
+            if hit and hit[1] == name:
+                if rank == 0:
+                    return position
+                rank -= 1
+            position += 1
+        return None
+
+    def _resolver(self, source: str):
+        """`{{ .Values.x }}` in an item's name -> the value it renders, so it can match literally."""
+
+        def resolve(expr: str) -> str | None:
+            match = _SIMPLE_VALUE.match(expr)
+            value = self._value(source, tuple(match.group(1).split(".")[1:])) if match else None
+            return None if value is None else str(value)
+
+        return resolve
+
+    # -- defines ------------------------------------------------------------------------------
+    def _define(self, rel: str, name: str) -> "_Define | None":
+        """`{{ define "name" }}` anywhere in the chart tree: the including chart's own files first
+        (Helm defines are global, so bitnami's `common.*` live in charts/common)."""
+        base = _chart_base(rel)
         cache_key = (base, name)
-        if cache_key in self._defines:
-            return self._defines[cache_key]
-        result = None
-        folder = self.chart.root / base / "templates"
-        candidates = sorted(folder.rglob("*.tpl")) + sorted(folder.rglob("*.yaml")) if folder.is_dir() else []
-        pattern = re.compile(r'\{\{-?\s*define\s+"' + re.escape(name) + r'"\s*-?\}\}')
-        for path in candidates:
-            file_rel = path.relative_to(self.chart.root).as_posix()
-            text = self.chart.read(file_rel)
-            if not text or name not in text:
-                continue
-            def_lines = text.splitlines()
-            for index, line in enumerate(def_lines):
-                if pattern.search(line):
-                    result = (file_rel, def_lines, index + 1, _define_end(def_lines, index))
-                    break
-            if result:
-                break
-        self._defines[cache_key] = result
-        return result
+        if cache_key not in self._defines:
+            files = self._define_index().get(name, [])
+            files = sorted(files, key=lambda f: (_chart_base(f) != base, _chart_base(f) != "", f))
+            self._defines[cache_key] = next((d for d in (self._define_in(f, name) for f in files) if d), None)
+        return self._defines[cache_key]
+
+    def _define_in(self, file_rel: str, name: str) -> "_Define | None":
+        lines = (self.chart.read(file_rel) or "").splitlines()
+        for index, line in enumerate(lines):
+            match = _DEFINE.search(line)
+            if match and match.group(1) == name:
+                return _Define(file_rel, lines, index + 1, _define_end(lines, index))
+        return None
+
+    def _define_index(self) -> dict[str, list[str]]:
+        """Define name -> files declaring it, over the templates of the chart and its subcharts."""
+        if self._define_files is None:
+            self._define_files = {}
+            for folder in [self.chart.root / "templates", *sorted(self.chart.root.glob("charts/**/templates"))]:
+                if not folder.is_dir():
+                    continue
+                for path in sorted(folder.rglob("*")):
+                    if path.suffix not in (".tpl", ".yaml", ".yml", ".txt"):
+                        continue
+                    file_rel = path.relative_to(self.chart.root).as_posix()
+                    text = self.chart.read(file_rel) or ""
+                    if "define" not in text:
+                        continue
+                    for name in _DEFINE.findall(text):
+                        self._define_files.setdefault(name, []).append(file_rel)
+        return self._define_files
 
     def _display(self, rel: str) -> str:
         return f"{self.chart.display}/{rel}" if self.chart.display not in ("", ".") else rel
 
-    def _values_location(
-        self, source: str, lines: list[str], line_no: int, rest: list, obj: K8sObject, path: str, value_hint: Any
-    ) -> Location | None:
+    # -- values -------------------------------------------------------------------------------
+    def _values_location(self, q: _Query, lines: list[str], line_no: int, depth: int) -> Location | None:
         """If the template line (or the directive lines that fill its block) reads .Values, that key."""
         refs: list[tuple] = []
         for index in _block_directive_lines(lines, line_no):
-            line = lines[index]
-            refs = [tuple(ref.split(".")[1:]) for ref in _VALUES_REF.findall(line)]
-            if not refs and _TOYAML_DOT.search(line):
-                enclosing = _enclosing_with(lines, index + 1)
-                if enclosing:
-                    refs = [enclosing]
+            refs = _line_refs(lines, index) or self._range_refs(q, lines, index, depth)
             if refs:
                 break
         if not refs:
             return None
-        rest_keys = tuple(rest)
-        rendered = value_hint if value_hint is not None else obj.get(*split_path(path))
-        ref = _pick_ref(refs, self._value_getter(source), rendered)
-        return self._find_values_key(source, ref + rest_keys)
+        field = dig(q.obj.doc, *q.segments)
+        rendered = q.hint if q.hint is not None else field
+        ref = _pick_ref(refs, lambda r: self._value(q.source, r), rendered)
+        key = ref + tuple(q.segments[depth + 1 :])
+        if _contradicts(self._value(q.source, key), field):
+            return None  # the template computes the field (`ternary 1 .Values.n`): its line is the place
+        return self._find_values_key(q.source, key)
 
-    def _value_getter(self, source: str):
-        def get(ref: tuple) -> Any:
-            for _, keys in self._user_keys:
-                hit = keys.entries.get(ref)
-                if hit:
-                    return hit[1]
-            scope, prefix = self._values_scope(source)
-            hit = self._chart_keys(scope).entries.get(ref)
-            return hit[1] if hit else None
+    def _range_refs(self, q: _Query, lines: list[str], index: int, depth: int) -> list[tuple]:
+        """`{{ $v }}` / `{{ $v.x }}` / `{{ .x }}` inside `{{ range $k, $v := .Values.m }}`: the values key
+        of the item this object's list item came from (by its name: a map key or a list item's name)."""
+        header = _enclosing_range(lines, index)
+        item_depth = max((d for d in range(depth + 1) if isinstance(q.segments[d], int)), default=None)
+        if header is None or item_depth is None:
+            return []
+        ref, value_var = header
+        line = lines[index]
+        if value_var:
+            match = re.search(r"\$" + value_var + r"((?:\.[A-Za-z_]\w*)*)\b(?!\s*:=)", line)
+        else:
+            match = re.search(r"\{\{-?\s*\.((?!Values|Release|Chart|Capabilities|Template|Files)[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)", line)
+        if match is None:
+            return []
+        suffix = tuple(p for p in match.group(1).split(".") if p)
+        name = _item_name(q.items[item_depth])
+        if name is None:
+            return []
+        position = self._values_item(q.source, ref, name)
+        member: Any = position if position is not None else name
+        if self._lookup(q.source, ref + (member,)) is None:
+            return []
+        return [ref + (member,) + suffix]
 
-        return get
+    def _lookup(self, source: str, key: tuple) -> tuple[_YamlKeys, tuple] | None:
+        """The values file that sets `key` (user files, then parent values for a subchart, then the
+        chart's own), with the key as spelled in that file."""
+        for _, keys, full in self._candidates(source, key):
+            if full in keys.entries:
+                return keys, full
+        return None
 
-    def _values_scope(self, source: str) -> tuple[str, tuple]:
-        """The values.yaml that a template's `.Values` reads, and the parent-key prefix for subcharts."""
-        parts = source.split("/")
-        if len(parts) >= 4 and parts[0] == "charts":
-            return f"charts/{parts[1]}/values.yaml", (parts[1],)
-        return "values.yaml", ()
+    def _value(self, source: str, key: tuple) -> Any:
+        found = self._lookup(source, key)
+        return found[0].entries[found[1]][1] if found else None
+
+    def _candidates(self, source: str, key: tuple) -> list[tuple[str, _YamlKeys, tuple]]:
+        """(display, keys, key as spelled there) for each values file that can set `key`, by precedence.
+        `global` is shared: a subchart reads the parent's `global:`, not `<sub>.global`."""
+        scope, prefix = _values_scope(source)
+        outer = key if key[:1] == ("global",) else prefix + key
+        candidates = [(d, k, outer) for d, k in self._user_keys]
+        if prefix:
+            candidates.append(("values.yaml", self._chart_keys("values.yaml"), outer))
+        candidates.append((scope, self._chart_keys(scope), key))
+        return candidates
 
     def _find_values_key(self, source: str, key: tuple) -> Location | None:
-        scope, prefix = self._values_scope(source)
-        candidates: list[tuple[str, _YamlKeys, tuple]] = [(d, k, prefix + key) for d, k in self._user_keys]
-        if prefix:
-            candidates.append(("values.yaml", self._chart_keys("values.yaml"), prefix + key))
-        candidates.append((scope, self._chart_keys(scope), key))
         best: tuple[int, str, int] | None = None
-        for display, keys, full in candidates:
+        user = {vf.display for vf in self.values_files}
+        for display, keys, full in self._candidates(source, key):
             hit = keys.lookup(full)
             if hit is None:
                 continue
@@ -215,16 +352,86 @@ class ChartLocator:
             if depth <= 0:
                 continue
             if best is None or depth > best[0]:
-                shown = display if display in {vf.display for vf in self.values_files} else self._display(display)
-                best = (depth, shown, line)
+                best = (depth, display if display in user else self._display(display), line)
             if depth == len(key):
                 break
         return Location(best[1], best[2]) if best else None
 
 
+@dataclass(frozen=True)
+class _Define:
+    """A define's body: file, its lines, and the [start, end) line span of the body."""
+
+    rel: str
+    lines: list
+    start: int
+    end: int
+
+
+def _chart_base(rel: str) -> str:
+    """'charts/a/charts/b/templates/x.yaml' -> 'charts/a/charts/b/' ('' for the top chart)."""
+    parts = rel.split("/")
+    depth = 0
+    while len(parts) >= depth + 3 and parts[depth] == "charts":
+        depth += 2
+    return "/".join(parts[:depth]) + "/" if depth else ""
+
+
+def _values_scope(source: str) -> tuple[str, tuple]:
+    """The values.yaml that a template's `.Values` reads, and the parent-key prefix for subcharts."""
+    base = _chart_base(source)
+    if not base:
+        return "values.yaml", ()
+    return f"{base}values.yaml", tuple(base.strip("/").split("/")[1::2])
+
+
+def _contradicts(value: Any, rendered: Any) -> bool:
+    """A values scalar that the rendered scalar does not contain did not produce it."""
+    if value is None or rendered is None or isinstance(rendered, (dict, list)):
+        return False
+    text = ("true" if rendered else "false") if isinstance(rendered, bool) else str(rendered)
+    return str(value).strip().lower() not in text.lower()
+
+
+def _line_refs(lines: list[str], index: int) -> list[tuple]:
+    """Values keys a template line reads: `.Values.x` on it, or the `with` around its `toYaml .`."""
+    line = lines[index]
+    refs = [tuple(ref.split(".")[1:]) for ref in _VALUES_REF.findall(line)]
+    if not refs and _TOYAML_DOT.search(line):
+        enclosing = _enclosing_with(lines, index + 1)
+        if enclosing:
+            refs = [enclosing]
+    return refs
+
+
+def _enclosing_range(lines: list[str], index: int) -> tuple[tuple, str | None] | None:
+    """(values key, value variable) of the `{{ range }}` over .Values that encloses line `index`."""
+    depth = 0
+    for back in range(index - 1, max(-1, index - 40), -1):
+        actions = _ACTION.findall(lines[back])
+        for action in reversed(actions):
+            if action == "end":
+                depth += 1
+            elif depth > 0:
+                depth -= 1
+            elif action == "range":
+                match = _RANGE_VALUES.search(lines[back])
+                if not match:
+                    return None
+                value_var = match.group("second") or match.group("first")
+                return tuple(match.group("ref").split(".")[1:]), value_var
+            elif action in ("define", "block"):
+                return None
+    return None
+
+
 _CONTROL = re.compile(r"^\s*\{\{-?\s*(?:if|else|end|define|block)\b")
 _LOOP = re.compile(r"^\s*\{\{-?\s*(?:with|range)\b")
 _INLINE_VALUE = re.compile(r"^[^:]*:\s*(?P<value>\S.*)$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _block_directive_lines(lines: list[str], line_no: int) -> list[int]:
@@ -256,13 +463,21 @@ def _next_is_item(lines: list[str], index: int) -> bool:
     return False
 
 
-def _item_names(doc: dict, segments: list) -> list:
-    """For each list-index segment, the rendered item's `name` (None where there is none)."""
-    names: list = []
-    for depth, segment in enumerate(segments):
-        item = dig(doc, *segments[: depth + 1]) if isinstance(segment, int) else None
-        names.append(str(item["name"]) if isinstance(item, dict) and isinstance(item.get("name"), (str, int)) else None)
-    return names
+def _rendered_items(doc: dict, segments: list) -> list:
+    """For each list-index segment, the rendered item (None for key segments)."""
+    return [dig(doc, *segments[: depth + 1]) if isinstance(segment, int) else None for depth, segment in enumerate(segments)]
+
+
+def _name_rank(q: _Query, depth: int) -> int:
+    """How many earlier rendered siblings carry the same name as the item at `depth`."""
+    siblings = dig(q.obj.doc, *q.segments[:depth])
+    name = _item_name(q.items[depth])
+    return sum(1 for item in siblings[: q.segments[depth]] if _item_name(item) == name) if isinstance(siblings, list) else 0
+
+
+def _item_name(item: Any) -> str | None:
+    name = item.get("name") if isinstance(item, dict) else None
+    return str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else None
 
 
 def _define_end(lines: list[str], start: int) -> int:
@@ -320,34 +535,13 @@ def _document_span(lines: list[str], obj: K8sObject) -> tuple[int | None, int]:
     return with_kind[min(obj.doc_index, len(with_kind) - 1)]
 
 
-def _kind_line(lines: list[str], start: int, end: int) -> int | None:
-    for index in range(start, end):
-        if re.match(r"^\s*kind:", lines[index]):
-            return index + 1
-    return None
-
-
-def _walk(lines: list[str], start: int, end: int, segments: list, names: list | None = None) -> list[tuple[int, int]]:
-    """(segment index, 1-based line) for each leading segment of the path found in the template.
-
-    `names[i]` is the rendered `name` of list item segments[i] (containers, ports, volumes): items
-    are matched by name, since conditionals make template positions differ from rendered ones.
-    """
-    found: list[tuple[int, int]] = []
-    cursor, parent_indent = start, -1
-    for depth, segment in enumerate(segments):
-        if isinstance(segment, int):
-            name = names[depth] if names and depth < len(names) else None
-            hit = _find_index(lines, cursor, end, parent_indent, segment, name)
-        else:
-            hit = _find_key(lines, cursor, end, parent_indent, segment)
-        if hit is None:
-            break
-        index, indent = hit
-        found.append((depth, index + 1))
-        # an item's first key shares the dash line, so the search for it starts on that line
-        cursor, parent_indent = (index if isinstance(segment, int) else index + 1), indent
-    return found
+def _kind_line(lines: list[str], start: int, end: int, kind: str = "") -> int | None:
+    """The document's `kind:` line; of several (`{{ if }}` StatefulSet `{{ else }}` Deployment), the rendered one."""
+    kinds = [index for index in range(start, end) if re.match(r"^\s*kind:", lines[index]) and _indent(lines[index]) == 0]
+    kinds = kinds or [index for index in range(start, end) if re.match(r"^\s*kind:", lines[index])]
+    exact = [index for index in kinds if lines[index].split(":", 1)[1].strip().strip("\"'") == kind]
+    chosen = exact or kinds
+    return chosen[0] + 1 if chosen else None
 
 
 def _structural(line: str) -> bool:
@@ -384,44 +578,92 @@ def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: s
     return None
 
 
-def _find_index(
-    lines: list[str], start: int, end: int, parent_indent: int, position: int, name: str | None = None
-) -> tuple[int, int] | None:
+def _list_items(lines: list[str], start: int, end: int, parent_indent: int) -> tuple[list[tuple[int, int]], int, int | None]:
+    """The literal items (dash line, indent) of the list block opened above `start`, where the block
+    stops, and the items' dash column."""
     items: list[tuple[int, int]] = []
     dash_indent = None
-    stop = end
     for index in range(start, end):
         line = lines[index]
         if not _structural(line):
             continue
-        indent = len(line) - len(line.lstrip())
+        indent = _indent(line)
         if indent <= parent_indent and not line.lstrip().startswith("-"):
-            stop = index
-            break
-        match = _ITEM_LINE.match(line)
-        if match:
+            return items, index, dash_indent
+        if _ITEM_LINE.match(line):
             if dash_indent is None:
                 dash_indent = indent
             if indent == dash_indent:
                 items.append((index, indent))
         elif dash_indent is not None and indent < dash_indent:
-            stop = index
-            break
-    if not items:
+            return items, index, dash_indent
+    return items, end, dash_indent
+
+
+def _has_items(lines: list[str], start: int, end: int, parent_indent: int) -> bool:
+    return bool(_list_items(lines, start, end, parent_indent)[0])
+
+
+def _unnamed_item(lines: list[str], items: list, stop: int, irregular: bool, position: int, rendered: Any):
+    """An item without a name: by position while the list is plain literal items; when directives
+    make positions unreliable (`{{ if }}` around items), the one item whose literal text fits."""
+    if not irregular:
+        return items[position] if position < len(items) else None
+    fits = []
+    wanted = _scalars(rendered)
+    for number, (index, indent) in enumerate(items):
+        item_end = items[number + 1][0] if number + 1 < len(items) else stop
+        tokens = _literal_scalars(lines[index:item_end])
+        if tokens <= wanted:
+            fits.append((len(tokens), (index, indent)))
+    if not fits:
         return None
-    if name is not None:
-        return _item_by_name(lines, items, stop, name)
-    return items[position] if position < len(items) else None
+    best = max(score for score, _ in fits)
+    winners = [hit for score, hit in fits if score == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _scalars(data: Any) -> set[str]:
+    """Every scalar (as text) and key in rendered data."""
+    if isinstance(data, dict):
+        return set(map(str, data)) | {s for value in data.values() for s in _scalars(value)}
+    if isinstance(data, list):
+        return {s for value in data for s in _scalars(value)}
+    if isinstance(data, bool):
+        return {"true" if data else "false"}
+    return {str(data)}
+
+
+def _literal_scalars(item_lines: list[str]) -> set[str]:
+    """Scalars written literally in an item's template lines (values of `key: value`, `- value`)."""
+    out: set[str] = set()
+    for line in item_lines:
+        text = line.strip()
+        while text.startswith("- ") or text == "-":
+            text = text[2:].strip()
+        if not text or text.startswith("#") or "{{" in text:
+            continue
+        match = _KEY_LINE.match(text)
+        if match:
+            text = text[match.end() :].strip()
+        if not text or text.startswith(("|", ">", "&", "*", "!")):
+            continue
+        try:
+            out |= _scalars(yaml.safe_load(text))
+        except yaml.YAMLError:
+            continue
+    out.discard("None")
+    return out
 
 
 _NAME_LINE = re.compile(r"^\s*(?:-\s+)?name:\s*(?P<value>.*?)\s*$")
 _TEMPLATE_EXPR = re.compile(r"\{\{.*?\}\}")
 
 
-def _item_by_name(lines: list[str], items: list[tuple[int, int]], stop: int, name: str) -> tuple[int, int] | None:
-    """The list item whose `name:` gives this rendered name: literally, else as a pattern in which
-    each `{{ ... }}` stands for some text; of several that fit, the one with the most literal text."""
-    scored: list[tuple[int, tuple[int, int]]] = []
+def _scored_items(lines: list[str], items: list[tuple[int, int]], stop: int, name: str, resolve):
+    """(score, (index, indent)) for each literal item whose `name:` can render `name`: literally
+    (or once its `{{ .Values.x }}` parts are filled in) scores _EXACT, as a pattern in which each
+    remaining `{{ ... }}` stands for some text it scores its literal length."""
     for number, (index, indent) in enumerate(items):
         end = items[number + 1][0] if number + 1 < len(items) else stop
         text = None
@@ -433,20 +675,15 @@ def _item_by_name(lines: list[str], items: list[tuple[int, int]], stop: int, nam
                 break
         if text is None:
             continue
+        text = _TEMPLATE_EXPR.sub(lambda m: resolve(m.group(0)) or m.group(0), text)
         if "{{" not in text:
             if text == name:
-                return index, indent
+                yield _EXACT, (index, indent)
             continue
         fragments = _TEMPLATE_EXPR.split(text)
         pattern = ".+?".join(re.escape(f) for f in fragments)
         if re.fullmatch(pattern, name):
-            scored.append((sum(len(f) for f in fragments), (index, indent)))
-    if not scored:
-        return None
-    scored.sort(key=lambda item: -item[0])
-    if len(scored) > 1 and scored[0][0] == scored[1][0]:
-        return None  # two templated names fit equally: do not guess
-    return scored[0][1]
+            yield sum(len(f) for f in fragments), (index, indent)
 
 
 class ManifestLocator:

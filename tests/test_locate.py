@@ -9,12 +9,12 @@ from tests.checks.harness import chdir
 RULES = {"container-privileged", "image-tag-latest-or-missing", "container-cpu-request"}
 
 
-def _placed(root, *args, **kwargs):
+def _placed(root, *args, chart="locate", rules=RULES, **kwargs):
     from checks._registry import all_rules
 
-    config = RepoConfig(disable=frozenset(set(all_rules()) - RULES))
+    config = RepoConfig(disable=frozenset(set(all_rules()) - set(rules)))
     with chdir(root / "tests" / "fixtures" / "charts"):
-        result = audit(["locate"], config, *args, **kwargs)
+        result = audit([chart], config, *args, **kwargs)
     assert result.errors == []
     return sorted(f"{f.location}: {f.rule_id}: {f.message}" for f in result.findings)
 
@@ -42,6 +42,29 @@ def test_user_values_file_wins_over_chart_values(root, tmp_path):
         f"{override}:2: image-tag-latest-or-missing: container \"api\" uses the mutable tag \"latest\" (example/api:latest)",
         f"{override}:2: image-tag-latest-or-missing: container \"worker\" uses the mutable tag \"latest\" (example/api:latest)",
         f"{override}:4: container-privileged: container \"api\" runs privileged",
+    ]
+
+
+LIST_RULES = RULES | {"rbac-secrets-access", "workload-single-replica", "pod-network-policy-missing", "container-sensitive-ports"}
+
+
+def test_items_fed_by_values_defines_and_ranges(root):
+    """List items land where they come from: a values list, a define (here or in a library subchart),
+    a `range` over a values map, a literal item picked by content; a template that computes a value
+    keeps the line, and a Deployment/StatefulSet switch points at the kind it rendered."""
+    assert _placed(root, chart="locate_lists", rules=LIST_RULES) == [
+        'locate_lists/charts/common/templates/_helpers.tpl:3: image-tag-latest-or-missing: container "common-init" uses the mutable tag "latest" (example/common:latest)',
+        'locate_lists/charts/sub/templates/pod.yaml:2: pod-network-policy-missing: pods of Pod "sub" are not selected by any NetworkPolicy in the release (a namespace-wide policy outside the chart may still cover them)',
+        'locate_lists/templates/deployment.yaml:10: workload-single-replica: Deployment "web" runs 1 replica (minimum 2)',
+        'locate_lists/templates/deployment.yaml:5: pod-network-policy-missing: pods of Deployment "web" are not selected by any NetworkPolicy in the release (a namespace-wide policy outside the chart may still cover them)',
+        'locate_lists/templates/role.yaml:12: rbac-secrets-access: Role "web" can read every secret (get, list on secrets, no resourceNames)',
+        'locate_lists/values.yaml:10: image-tag-latest-or-missing: container "extra" uses the mutable tag "latest" (example/extra:latest)',
+        'locate_lists/values.yaml:14: container-cpu-request: container "setup" has no CPU request',
+        'locate_lists/values.yaml:17: container-privileged: container "setup" runs privileged',
+        'locate_lists/values.yaml:19: container-sensitive-ports: container "web" exposes privileged port 80',
+        'locate_lists/values.yaml:20: container-sensitive-ports: container "web" exposes privileged port 443',
+        'locate_lists/values.yaml:24: image-tag-latest-or-missing: container "sub" uses the mutable tag "latest" (example/sub:latest)',
+        'locate_lists/values.yaml:7: image-tag-latest-or-missing: container "local-init" uses the mutable tag "latest" (example/init:latest)',
     ]
 
 
