@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("action", help="run as a GitHub Action step (reads the runner's environment)")
 
+    serve = sub.add_parser("serve", help="run the GitHub App webhook service (settings from CHARTWARDEN_* variables)")
+    serve.add_argument("--host", help="listen address (default: CHARTWARDEN_HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default: CHARTWARDEN_PORT, else 8000)")
+    serve.add_argument("--no-worker", action="store_true", help="web only: run `chartwarden worker` processes beside it")
+
+    worker = sub.add_parser("worker", help="run one webhook-service queue worker (scale-out on PostgreSQL)")
+    worker.add_argument("--until-idle", action="store_true", help="exit once no job is runnable")
+
     docs = sub.add_parser("docs", help="write docs/rules/ from the rule code")
     docs.add_argument("--out", default="docs/rules")
     docs.add_argument("--check", action="store_true", help="exit 1 when the docs are stale")
@@ -173,10 +181,22 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from bot.service_cli import serve
+
+    return serve(args)
+
+
+def cmd_worker(args) -> int:
+    from bot.service_cli import worker
+
+    return worker(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"audit": cmd_audit, "rules": cmd_rules, "docs": cmd_docs, "action": cmd_action}
+    handlers = {"audit": cmd_audit, "rules": cmd_rules, "docs": cmd_docs, "action": cmd_action, "serve": cmd_serve, "worker": cmd_worker}
     try:
         return handlers[args.command](args)
     except (UsageError, ConfigError, HelmMissing, DocError) as exc:
