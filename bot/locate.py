@@ -155,9 +155,10 @@ class ChartLocator:
             if inner is not None:
                 return inner
         if isinstance(q.segments[depth], int) and depth < len(q.segments) - 1:
-            # a list item's line (`- name: {{ .Values.x }}`) names the item, not the missing field
-            return Location(self._display(rel), line_no)
-        return self._values_location(q, lines, line_no, depth) or Location(self._display(rel), line_no)
+            # a list item's line (`- name: {{ .Values.x }}`) names the item, not the missing field,
+            # unless the item's body is `toYaml $spec` of a `range` over values
+            return self._range_fill(q, lines, line_no, depth) or Location(self._display(rel), line_no)
+        return self._values_location(q, lines, line_no, depth, rel) or Location(self._display(rel), line_no)
 
     def _follow_include(self, q: _Query, rel: str, lines: list[str], line_no: int, depth: int, budget: int) -> Location | None:
         """When the block under a key is `{{ include "name" . }}`, walk the rest of the path in that define."""
@@ -205,6 +206,8 @@ class ChartLocator:
             position = self._values_item(q.source, ref, name, rank)
             if position is not None:
                 yield _EXACT, self._find_values_key(q.source, ref + (position,) + tuple(q.segments[depth + 1 :]))
+            elif _names_item(self._value(q.source, ref), name):
+                yield _EXACT, self._find_values_key(q.source, ref)  # a YAML string the chart `tpl`s
 
     def _values_item(self, source: str, ref: tuple, name: str, rank: int = 0) -> int | None:
         """Index of the item named `name` in the values list at `ref`, from the file that sets it
@@ -275,22 +278,51 @@ class ChartLocator:
         return f"{self.chart.display}/{rel}" if self.chart.display not in ("", ".") else rel
 
     # -- values -------------------------------------------------------------------------------
-    def _values_location(self, q: _Query, lines: list[str], line_no: int, depth: int) -> Location | None:
+    def _values_location(self, q: _Query, lines: list[str], line_no: int, depth: int, rel: str = "") -> Location | None:
         """If the template line (or the directive lines that fill its block) reads .Values, that key."""
         refs: list[tuple] = []
         for index in _block_directive_lines(lines, line_no):
             refs = _line_refs(lines, index) or self._range_refs(q, lines, index, depth)
             if refs:
                 break
-        if not refs:
-            return None
         field = dig(q.obj.doc, *q.segments)
         rendered = q.hint if q.hint is not None else field
+        if not refs:
+            return self._define_value(q, rel, lines[line_no - 1], rendered) if depth == len(q.segments) - 1 else None
         ref = _pick_ref(refs, lambda r: self._value(q.source, r), rendered)
         key = ref + tuple(q.segments[depth + 1 :])
         if _contradicts(self._value(q.source, key), field):
             return None  # the template computes the field (`ternary 1 .Values.n`): its line is the place
         return self._find_values_key(q.source, key)
+
+    def _define_value(self, q: _Query, rel: str, line: str, rendered: Any) -> Location | None:
+        """`image: {{ include "x.image" . }}`: the .Values key read in the define whose value the
+        rendered scalar is, or ends with (the tag); nothing when no value shows in the output."""
+        match = _INCLUDE.search(line)
+        located = self._define(rel, match.group(1)) if match and rendered is not None else None
+        if located is None:
+            return None
+        body = "\n".join(located.lines[located.start : located.end])
+        text = str(rendered).lower()
+        for test in (lambda v: v == text, lambda v: text.endswith(v)):
+            for ref in dict.fromkeys(tuple(r.split(".")[1:]) for r in _VALUES_REF.findall(body)):
+                value = self._value(q.source, ref)
+                if value not in (None, "") and test(str(value).lower()):
+                    return self._find_values_key(q.source, ref)
+        return None
+
+    def _range_fill(self, q: _Query, lines: list[str], line_no: int, depth: int) -> Location | None:
+        """The values key behind an item written as `- name: {{ $k }}` + `{{ toYaml $v }}` in a range."""
+        indent = _indent(lines[line_no - 1])
+        for index in range(line_no, len(lines)):
+            line = lines[index]
+            if _structural(line) and _indent(line) <= indent:
+                break
+            if _DIRECTIVE_ONLY.match(line) and not _CONTROL.match(line):
+                refs = self._range_refs(q, lines, index, depth)
+                if refs:
+                    return self._find_values_key(q.source, refs[0] + tuple(q.segments[depth + 1 :]))
+        return None
 
     def _range_refs(self, q: _Query, lines: list[str], index: int, depth: int) -> list[tuple]:
         """`{{ $v }}` / `{{ $v.x }}` / `{{ .x }}` inside `{{ range $k, $v := .Values.m }}`: the values key
@@ -466,6 +498,13 @@ def _next_is_item(lines: list[str], index: int) -> bool:
 def _rendered_items(doc: dict, segments: list) -> list:
     """For each list-index segment, the rendered item (None for key segments)."""
     return [dig(doc, *segments[: depth + 1]) if isinstance(segment, int) else None for depth, segment in enumerate(segments)]
+
+
+def _names_item(text: Any, name: str) -> bool:
+    """A values string holding YAML list items (`extraContainers: |`) with one named `name`."""
+    if not isinstance(text, str) or "name:" not in text:
+        return False
+    return re.search(r"^\s*(?:-\s+)?name:\s*[\"']?" + re.escape(name) + r"[\"']?\s*$", text, re.M) is not None
 
 
 def _name_rank(q: _Query, depth: int) -> int:

@@ -49,9 +49,10 @@ LIST_RULES = RULES | {"rbac-secrets-access", "workload-single-replica", "pod-net
 
 
 def test_items_fed_by_values_defines_and_ranges(root):
-    """List items land where they come from: a values list, a define (here or in a library subchart),
-    a `range` over a values map, a literal item picked by content; a template that computes a value
-    keeps the line, and a Deployment/StatefulSet switch points at the kind it rendered."""
+    """List items land where they come from: a values list (or a values string the chart `tpl`s), a
+    define (here or in a library subchart), a `range` over a values map, a literal item picked by
+    content; a scalar built in a define lands on the value it shows; a template that computes a
+    value keeps the line, and a Deployment/StatefulSet switch points at the kind it rendered."""
     assert _placed(root, chart="locate_lists", rules=LIST_RULES) == [
         'locate_lists/charts/common/templates/_helpers.tpl:3: image-tag-latest-or-missing: container "common-init" uses the mutable tag "latest" (example/common:latest)',
         'locate_lists/charts/sub/templates/pod.yaml:2: pod-network-policy-missing: pods of Pod "sub" are not selected by any NetworkPolicy in the release (a namespace-wide policy outside the chart may still cover them)',
@@ -64,6 +65,8 @@ def test_items_fed_by_values_defines_and_ranges(root):
         'locate_lists/values.yaml:19: container-sensitive-ports: container "web" exposes privileged port 80',
         'locate_lists/values.yaml:20: container-sensitive-ports: container "web" exposes privileged port 443',
         'locate_lists/values.yaml:24: image-tag-latest-or-missing: container "sub" uses the mutable tag "latest" (example/sub:latest)',
+        'locate_lists/values.yaml:28: image-tag-latest-or-missing: container "proxy" uses the mutable tag "latest" (example/proxy:latest)',
+        'locate_lists/values.yaml:31: image-tag-latest-or-missing: container "texty" uses the mutable tag "latest" (example/texty:latest)',
         'locate_lists/values.yaml:7: image-tag-latest-or-missing: container "local-init" uses the mutable tag "latest" (example/init:latest)',
     ]
 
