@@ -16,7 +16,20 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, SQLModel
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+def _migrations_dir() -> Path:
+    """migrations/ beside bot/ in a checkout, else the installed `migrations` package."""
+    beside = Path(__file__).resolve().parent.parent / "migrations"
+    if (beside / "env.py").is_file():
+        return beside
+    import importlib.util
+
+    spec = importlib.util.find_spec("migrations")
+    if spec is None or not spec.origin:
+        raise RuntimeError("the Alembic migrations are not installed (package `migrations`)")
+    return Path(spec.origin).parent
+
+
+MIGRATIONS = _migrations_dir()
 
 
 def utcnow() -> datetime:

@@ -103,3 +103,29 @@ def test_ping_raises_when_the_database_is_unreachable(tmp_path):
     engine = sa.create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
     with pytest.raises(sa.exc.OperationalError):
         store.ping(engine)
+
+
+def test_the_built_wheel_ships_the_migrations_and_they_run_from_it(tmp_path):
+    """`chartwarden serve` in an image migrates from the installed package, not from a checkout."""
+    import zipfile
+
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    [wheel] = (tmp_path / "dist").glob("chartwarden-*.whl")
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(site)
+    assert {"migrations/alembic.ini", "migrations/env.py", "migrations/versions/0001_initial.py"} <= names
+    script = (
+        "from bot import store\n"
+        "print(store.MIGRATIONS)\n"
+        f"engine = store.make_engine('sqlite:///{tmp_path}/from-wheel.db')\n"
+        "store.migrate(engine)\n"
+        "import sqlalchemy as sa; print(sorted(sa.inspect(engine).get_table_names()))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [str(site / "migrations"), str(TABLES)]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the service database (shipped in the wheel so `chartwarden serve` can upgrade)."""
