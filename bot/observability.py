@@ -97,6 +97,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+class ContextLogger(logging.LoggerAdapter):
+    """Adds fixed fields (delivery id, job id, ...) to every record, keeping each call's own `extra`."""
+
+    def process(self, msg, kwargs):
+        kwargs["extra"] = {**(self.extra or {}), **(kwargs.get("extra") or {})}
+        return msg, kwargs
+
+
 def configure_logging(level: str = "INFO", stream=None) -> None:
     """JSON lines on stderr for the `chartwarden` loggers and uvicorn's (idempotent)."""
     handler = logging.StreamHandler(stream or sys.stderr)

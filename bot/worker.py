@@ -134,13 +134,14 @@ def dispatcher(router, forge_factory, *, engine=None, options=None) -> Handler:
     installation (the GitHub client is rebuilt per job from the id; nothing but ids is queued).
     """
     from bot.events import DeliveryHeaders, normalise, parse_payload
+    from bot.observability import ContextLogger
     from bot.routing import Context, HandlerOptions
 
     options = options or HandlerOptions()
 
     async def handle(job: Claimed) -> None:
         event = normalise(DeliveryHeaders(job.delivery_id, job.event), parse_payload(job.payload.encode()))
-        logger = logging.LoggerAdapter(
+        logger = ContextLogger(
             logging.getLogger("chartwarden.handlers"),
             {"delivery_id": job.delivery_id, "job_id": job.id, "event": event.key, "repository": event.repository},
         )

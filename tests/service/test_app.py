@@ -230,7 +230,7 @@ def test_delivery_logs_are_json_lines_carrying_the_delivery_id(env, caplog):
         "installation_id": 1}
 
 
-def test_end_to_end_a_signed_pull_request_webhook_becomes_a_check_run_through_the_real_handlers(tmp_path):
+def test_end_to_end_a_signed_pull_request_webhook_becomes_a_check_run_through_the_real_handlers(tmp_path, caplog):
     from tests.service.fakes import FakeForge
     from tests.service.test_handlers import trees
 
@@ -238,6 +238,7 @@ def test_end_to_end_a_signed_pull_request_webhook_becomes_a_check_run_through_th
     trees(forge)
     settings = make_settings(tmp_path, worker_poll_seconds=0.05)
     app = create_app(settings, forge_factory=forge.factory, run_worker=True)
+    caplog.set_level(logging.INFO, logger="chartwarden.handlers")
     with TestClient(app=app) as client:
         assert post(client, "pull_request.opened", "e2e-1").json() == {"status": "queued", "job": 1}
         assert post(client, "installation.created", "e2e-2").json() == {"status": "queued", "job": 2}
@@ -250,3 +251,8 @@ def test_end_to_end_a_signed_pull_request_webhook_becomes_a_check_run_through_th
     [run] = forge.check_runs.values()
     assert (run["head_sha"], run["conclusion"], run["title"]) == (HEAD, "failure", "1 new finding (1 critical), 1 fixed")
     assert [(i["id"], i["account_login"]) for i in rows(settings, "installations")] == [(957387, "Codertocat")]
+    [audited] = [r for r in caplog.records if r.getMessage() == "audited"]
+    line = json.loads(JsonFormatter().format(audited))
+    assert {k: line[k] for k in ("delivery_id", "job_id", "event", "repository", "pr", "head_sha", "conclusion", "new", "fixed")} == {
+        "delivery_id": "e2e-1", "job_id": 1, "event": "pull_request.opened", "repository": "Codertocat/Hello-World",
+        "pr": 2, "head_sha": HEAD, "conclusion": "failure", "new": 1, "fixed": 1}
