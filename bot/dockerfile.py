@@ -31,8 +31,13 @@ class Dockerfile:
         return [i for i in self.instructions if i.stage == last]
 
 
+_HEREDOC = re.compile(r"<<(-?)[\"']?([A-Za-z_][\w]*)[\"']?")
+
+
 def parse(text: str, path: str) -> Dockerfile:
-    """Split into instructions, joining backslash continuations and skipping comments."""
+    """Split into instructions, joining backslash continuations (blank and comment lines inside
+    them are skipped, as Docker does) and taking heredoc bodies (`RUN <<EOF ... EOF`) into their
+    instruction."""
     escape = "\\"
     for line in text.splitlines()[:5]:
         match = re.match(r"^\s*#\s*escape\s*=\s*(\S)", line, re.I)
@@ -42,12 +47,14 @@ def parse(text: str, path: str) -> Dockerfile:
     stage = -1
     pending: list[str] = []
     start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    number = 0
+    while number < len(lines):
+        raw = lines[number]
+        number += 1
         stripped = raw.strip()
-        if not pending and (not stripped or stripped.startswith("#")):
-            continue
-        if pending and stripped.startswith("#"):
-            continue  # comment lines inside a continuation are dropped by Docker too
+        if not stripped or stripped.startswith("#"):
+            continue  # outside an instruction, or inside a continuation: Docker skips both
         if not pending:
             start = number
         if stripped.endswith(escape):
@@ -58,6 +65,15 @@ def parse(text: str, path: str) -> Dockerfile:
         pending = []
         keyword, _, args = joined.partition(" ")
         keyword = keyword.upper()
+        for dash, delimiter in _HEREDOC.findall(args):
+            body = []
+            while number < len(lines):
+                line = lines[number]
+                number += 1
+                if (line.strip() if dash else line.rstrip()) == delimiter:
+                    break
+                body.append(line)
+            args = args + "\n" + "\n".join(body)
         if keyword == "FROM":
             stage += 1
         result.instructions.append(Instruction(start, keyword, args.strip(), stage))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import os
 import re
@@ -96,7 +97,29 @@ def _command(binary: str, root: Path, options: RenderOptions) -> list[str]:
         cmd += ["--set", assignment]
     if options.kube_version:
         cmd += ["--kube-version", options.kube_version]
+        for api in served_apis(options.kube_version):
+            cmd += ["--api-versions", api]
     return cmd
+
+
+@lru_cache(maxsize=4)
+def served_apis(kube_version: str) -> tuple[str, ...]:
+    """What a cluster of that version serves, as `group/version` and `group/version/Kind`.
+
+    Without a cluster helm answers `.Capabilities.APIVersions.Has` from a short built-in list, so
+    charts fall back to old API versions (an APIService as apiregistration.k8s.io/v1beta1 for 1.31).
+    The table (bot/data/api-versions.json, from scripts/gen-api-versions.py) covers 1.25 to 1.37;
+    other targets use the nearest one.
+    """
+    table = json.loads((Path(__file__).parent / "data" / "api-versions.json").read_text())
+    try:
+        major, minor = (int(p) for p in kube_version.lstrip("v").split(".")[:2])
+    except ValueError:
+        return ()
+    known = sorted((int(k.split(".")[0]), int(k.split(".")[1])) for k in table)
+    nearest = min(known, key=lambda v: (abs(v[0] - major) * 100 + abs(v[1] - minor)))
+    served = table[f"{nearest[0]}.{nearest[1]}"]
+    return tuple(api for gv, kinds in served.items() for api in (gv, *(f"{gv}/{kind}" for kind in kinds)))
 
 
 # "hc/templates/deployment.yaml:9:22" (helm 4) or "(hc/templates/req.yaml:1:6)" (execution error)

@@ -118,8 +118,7 @@ def register(
 
 def all_rules() -> dict[str, Rule]:
     """Every registered rule, importing the check modules on first use."""
-    if not _RULES:
-        import checks  # noqa: F401  (importing the package registers its modules)
+    import checks  # importing every module registers it; load_all() is a no-op after the first call
 
-        checks.load_all()
+    checks.load_all()
     return dict(sorted(_RULES.items()))

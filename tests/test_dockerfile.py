@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,3 +21,9 @@ def test_own_dockerfile_rules_pass(root, capsys, monkeypatch):
     code = main(["audit", "Dockerfile", "--fail-on", "low", "--format", "json"])
     out = capsys.readouterr().out
     assert code == 0, out
+    findings = json.loads(out)["targets"][0]["findings"]
+    assert [(f["rule"], f["line"], f["suppressed"]) for f in findings] == [
+        ("dockerfile-base-image-pinned", 5, True),
+        ("dockerfile-base-image-pinned", 11, True),
+        ("dockerfile-base-image-pinned", 24, True),
+    ]

@@ -120,3 +120,13 @@ def test_library_chart_is_not_rendered(chart):
     with chdir(chart.parent):
         result = audit(["demo"])
     assert result.errors == [] and result.results[0].objects == 0
+
+
+def test_capabilities_follow_the_target_version(chart):
+    (chart / "templates" / "apiservice.yaml").write_text(
+        '{{- if .Capabilities.APIVersions.Has "apiregistration.k8s.io/v1" }}\napiVersion: apiregistration.k8s.io/v1\n'
+        "{{- else }}\napiVersion: apiregistration.k8s.io/v1beta1\n{{- end }}\nkind: APIService\nmetadata:\n  name: v1beta1.metrics.k8s.io\n"
+        '{{- if .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget" }}\n  labels: {pdb: v1}\n{{- end }}\n'
+    )
+    out = render(chart, RenderOptions(use_cache=False, kube_version="1.31")).output
+    assert "apiVersion: apiregistration.k8s.io/v1\n" in out and "labels: {pdb: v1}" in out
