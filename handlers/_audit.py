@@ -141,6 +141,7 @@ async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
                 comments = _review.review_comments(
                     diff.new, changed_lines(files), already=already, limit=int(config.comments.get("maxComments", 25)),
                     suggestions=bool(config.comments.get("suggestions", True)), read_line=_read_line(head_root),
+                    fix_keys={rule_id: rule.fix for rule_id, rule in head.rules.items()},
                 )
                 if comments:
                     await forge.create_review(repo, pr.number, commit_id=pr.head_sha,

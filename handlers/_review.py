@@ -8,8 +8,11 @@
   hidden marker), with a suggestion block when the finding carries a replacement for that very line.
 - the summary comment: one per pull request, found again by `MARKER` and edited in place.
 
-A finding offers a suggestion through `finding.extra["suggestion"] = {"line": N, "text": "..."}`:
-the new text of line N of the finding's file (the line the finding points at).
+Suggestions: a finding may carry `finding.extra["suggestion"] = {"line": N, "text": "..."}`, the new
+text of line N of its file (the line it points at). Otherwise, when its rule declares the values key
+its fix sets (`fix="securityContext.privileged"`) and the rule's Fix text names the value in the
+house form `` `securityContext.privileged: false` ``, and the commented line is that key with another
+one-line value, the suggestion is that line with the value replaced (indentation and comment kept).
 """
 
 from __future__ import annotations
@@ -192,6 +195,26 @@ def suggestion_text(finding: Finding, current_line: str | None) -> str | None:
     return text if text[:1].isspace() or not indent else indent + text
 
 
+_LINE = r"^(?P<lead>\s*(?:-\s+)?){key}:(?P<gap>\s*)(?P<value>.*?)(?P<comment>\s+#.*)?$"
+
+
+def suggestion_from_fix(finding: Finding, fix_key: str, current_line: str | None) -> str | None:
+    """The commented line with the value the rule's Fix text names for its fix key, if it is that key's line."""
+    if not fix_key or current_line is None or finding.location is None:
+        return None
+    named = re.search(r"`" + re.escape(fix_key) + r":\s*([^`<>{}|]+?)\s*`", finding.fix_hint)
+    if named is None:
+        return None
+    key = fix_key.rsplit(".", 1)[-1]
+    line = re.match(_LINE.format(key=re.escape(key)), current_line)
+    if line is None:
+        return None
+    old, new = line.group("value").strip(), named.group(1)
+    if not old or old in ("|", ">", "|-", ">-") or "{{" in old or old.strip("\"'") == new:
+        return None  # a block value, a template expression, or already the fixed value
+    return f"{line.group('lead')}{key}: {new}{line.group('comment') or ''}"
+
+
 def comment_body(finding: Finding, suggestion: str | None) -> str:
     lines = [f"**{finding.rule_id}** ({finding.severity}): {finding.message}"]
     if finding.fix_hint:
@@ -204,7 +227,8 @@ def comment_body(finding: Finding, suggestion: str | None) -> str:
 
 
 def review_comments(new: list[Finding], changed: dict[str, FileLines], *, already: set[str], limit: int,
-                    suggestions: bool, read_line: Callable[[str, int], str | None]) -> list[ReviewComment]:
+                    suggestions: bool, read_line: Callable[[str, int], str | None],
+                    fix_keys: dict[str, str] | None = None) -> list[ReviewComment]:
     """Comments for new findings on lines the PR changed, most severe first, at most `limit`."""
     out: list[ReviewComment] = []
     seen: set[str] = set()
@@ -217,7 +241,10 @@ def review_comments(new: list[Finding], changed: dict[str, FileLines], *, alread
         if lines is None or f.location.line not in lines.added:
             continue
         seen.add(f.fingerprint)
-        offer = suggestion_text(f, read_line(f.location.file, f.location.line)) if suggestions else None
+        offer = None
+        if suggestions:
+            current = read_line(f.location.file, f.location.line)
+            offer = suggestion_text(f, current) or suggestion_from_fix(f, (fix_keys or {}).get(f.rule_id, ""), current)
         out.append(ReviewComment(path=f.location.file, line=f.location.line, body=comment_body(f, offer)))
     return out
 

@@ -137,7 +137,8 @@ def test_an_opened_pull_request_gets_a_check_run_one_review_and_a_summary_commen
         "path": "charts/web/values.yaml", "line": 5, "side": "RIGHT",
         "body": '**container-privileged** (critical): container "web" runs privileged\n\n'
                 "Fix: set `securityContext.privileged: false` (or remove the key) and add only the specific capability "
-                f"the process needs.\n\n<!-- chartwarden:finding {PRIVILEGED_FP} -->",
+                "the process needs.\n\n```suggestion\n  privileged: false\n```\n\n"
+                f"<!-- chartwarden:finding {PRIVILEGED_FP} -->",
     }
     [summary] = forge.issue_comments[2]
     assert summary.body == (

@@ -132,3 +132,33 @@ def test_titles_count_by_severity():
                                fixed=[finding()], new_errors=["x"])
     assert _review.title(diff) == "1 new error, 3 new findings (1 critical, 2 medium), 1 fixed"
     assert _review.title(_review.FindingDiff()) == "No new findings"
+
+
+PRIV_HINT = "set `securityContext.privileged: false` (or remove the key) and add only the specific capability the process needs."
+
+
+def hinted(hint: str = PRIV_HINT) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding(), fix_hint=hint)
+
+
+def test_the_rules_fix_key_and_value_become_a_suggestion_for_that_keys_line():
+    key = "securityContext.privileged"
+    assert _review.suggestion_from_fix(hinted(), key, "  privileged: true") == "  privileged: false"
+    assert _review.suggestion_from_fix(hinted(), key, "    - privileged: yes  # legacy") == "    - privileged: false  # legacy"
+    drop = hinted("set `securityContext.capabilities.drop: [ALL]` and add back only what the process needs.")
+    assert _review.suggestion_from_fix(drop, "securityContext.capabilities.drop", '    drop: ["NET_RAW"]') == "    drop: [ALL]"
+
+
+def test_no_suggestion_from_the_fix_text_unless_it_is_a_one_line_change_of_that_key():
+    key = "securityContext.privileged"
+    assert _review.suggestion_from_fix(hinted(), key, "  allowPrivilegeEscalation: true") is None  # another key
+    assert _review.suggestion_from_fix(hinted(), key, "  privileged: false") is None  # already fixed
+    assert _review.suggestion_from_fix(hinted(), key, "  privileged: {{ .Values.x }}") is None  # a template line
+    assert _review.suggestion_from_fix(hinted(), key, "  privileged:") is None  # a block follows
+    assert _review.suggestion_from_fix(hinted(), "", "  privileged: true") is None  # the rule declares no fix key
+    vague = hinted("set `resources.requests.cpu` in values.yaml (for example `100m`) from measured usage.")
+    assert _review.suggestion_from_fix(vague, "resources.requests.cpu", "    cpu: 0") is None  # no value named
+    placeholder = hinted("set `image.tag: <version>` in values.yaml")
+    assert _review.suggestion_from_fix(placeholder, "image.tag", '  tag: "latest"') is None
