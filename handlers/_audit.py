@@ -6,7 +6,9 @@
 4. bot.audit on both trees, findings diffed by fingerprint (handlers/_review.py);
 5. annotations for new findings, 50 per request, and the check run completed with its conclusion;
 6. one review with comments on changed lines only (never repeating one already made), and the
-   summary comment found by its marker and edited in place (both when `comments.review` is on).
+   summary comment found by its marker and edited in place (both when `comments.review` is on, and
+   only while the audited SHA is still the PR's head: an audit that finishes after a newer one
+   must not overwrite the newer summary).
 """
 
 from __future__ import annotations
@@ -99,6 +101,16 @@ async def _finish(ctx: Context, repo: str, check_id: int, conclusion: str, title
                                      output=CheckOutput(title=title, summary=summary))
 
 
+async def _still_head(ctx: Context, repo: str, pr: PullRequest) -> bool:
+    """False when the PR moved on while we audited: a newer job owns the review and the summary."""
+    current = await ctx.forge.get_pull_request(repo, pr.number)
+    if current.head_sha != pr.head_sha:
+        ctx.log.info("head moved on; leaving comments to the newer audit",
+                     extra={"pr": pr.number, "head_sha": pr.head_sha, "current_head_sha": current.head_sha})
+        return False
+    return True
+
+
 async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
     """Run the whole flow for `pr`; returns the check run's conclusion."""
     forge, options = ctx.forge, ctx.options
@@ -134,7 +146,7 @@ async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
                 await forge.update_check_run(repo, check_id, output=CheckOutput(heading, summary, annotations=tuple(batch)))
             await forge.update_check_run(repo, check_id, status="completed", conclusion=verdict,
                                          output=CheckOutput(heading, summary, annotations=tuple(batches[-1])))
-            if config.comments.get("review", True):
+            if config.comments.get("review", True) and await _still_head(ctx, repo, pr):
                 files = await forge.list_changed_files(repo, pr.number)
                 posted = await forge.list_review_comments(repo, pr.number)
                 already = _review.posted_fingerprints([c.body for c in posted if c.user_login == options.bot_login])

@@ -91,7 +91,7 @@ def test_an_opened_pull_request_gets_a_check_run_one_review_and_a_summary_commen
     assert dispatch(forge, event("pull_request.opened")) == 1
     assert forge.names() == [
         "create_check_run", "download_tarball", "download_tarball", "update_check_run",
-        "list_changed_files", "list_review_comments", "create_review", "upsert_marker_comment",
+        "get_pull_request", "list_changed_files", "list_review_comments", "create_review", "upsert_marker_comment",
     ]
     assert [args["sha"] for name, args in forge.calls if name == "download_tarball"] == [BASE, HEAD]
     [(run_id, run)] = forge.check_runs.items()
@@ -158,7 +158,7 @@ def test_a_second_run_repeats_no_review_comment_and_edits_the_summary_in_place()
     assert len(forge.reviews) == 1
     assert len(forge.check_runs) == 2
     assert [c.id for c in forge.issue_comments[2]] == [first.id]
-    assert forge.names()[-4:] == ["update_check_run", "list_changed_files", "list_review_comments", "upsert_marker_comment"]
+    assert forge.names()[-5:] == ["update_check_run", "get_pull_request", "list_changed_files", "list_review_comments", "upsert_marker_comment"]
 
 
 def test_a_comment_with_the_marker_by_someone_else_is_not_taken_over():
@@ -193,6 +193,18 @@ def test_many_new_findings_send_annotations_fifty_per_request_and_comments_up_to
     assert [(c.path, c.line) for c in review["comments"]] == [
         ("charts/web/values.yaml", 5), ("manifests/pods.yaml", 14), ("manifests/pods.yaml", 28),
         ("manifests/pods.yaml", 42), ("manifests/pods.yaml", 56)]
+
+
+def test_an_audit_of_a_head_the_pr_has_moved_past_leaves_review_and_summary_alone():
+    from dataclasses import replace
+
+    forge = FakeForge()
+    trees(forge)
+    forge.pulls[2] = replace(forge.pulls[2], head_sha="9" * 40)  # pushed again while we audited
+    dispatch(forge, event("pull_request.opened"))
+    assert forge.names() == ["create_check_run", "download_tarball", "download_tarball", "update_check_run", "get_pull_request"]
+    [run] = forge.check_runs.values()
+    assert (run["head_sha"], run["conclusion"]) == (HEAD, "failure")  # the old head still gets its verdict
 
 
 def test_review_comments_can_be_switched_off_in_the_base_config():
