@@ -52,6 +52,7 @@ class _YamlKeys:
 
     def __init__(self, text: str):
         self.entries: dict[tuple, tuple[int, Any]] = {}
+        self.parents: set[tuple] = set()  # paths of non-empty maps and lists
         try:
             nodes = yamlindex.compose_all(text)
         except yamlindex.YamlError:
@@ -59,6 +60,7 @@ class _YamlKeys:
         if nodes:
             for entry in yamlindex.entries(nodes[0]):
                 self.entries[entry.path] = (entry.line, entry.value)
+                self.parents.add(entry.path[:-1])
 
     def lookup(self, path: tuple) -> tuple[int, tuple] | None:
         """Line of the deepest existing prefix of `path`, and that prefix."""
@@ -140,7 +142,8 @@ class ChartLocator:
                     break
                 index, indent = pick
             else:
-                hit = _find_key(lines, cursor, end, parent_indent, segment)
+                rendered = dig(q.obj.doc, *q.segments[: depth + 1])
+                hit = _find_key(lines, cursor, end, parent_indent, segment, self._truthy(q.source), rendered)
                 if hit is None:
                     break
                 index, indent = hit
@@ -348,6 +351,21 @@ class ChartLocator:
         if self._lookup(q.source, ref + (member,)) is None:
             return []
         return [ref + (member,) + suffix]
+
+    def _truthy(self, source: str):
+        """`ref -> bool | None`: how `{{ if .Values.ref }}` evaluates (None when no file sets it)."""
+
+        def truthy(ref: tuple) -> bool | None:
+            found = self._lookup(source, ref)
+            if found is None:
+                return None
+            keys, full = found
+            value = keys.entries[full][1]
+            if value is None:
+                return full in keys.parents
+            return str(value).strip().lower() not in ("", "false", "0", "null", "~")
+
+        return truthy
 
     def _lookup(self, source: str, key: tuple) -> tuple[_YamlKeys, tuple] | None:
         """The values file that sets `key` (user files, then parent values for a subchart, then the
@@ -588,22 +606,25 @@ def _structural(line: str) -> bool:
     return bool(stripped) and not stripped.startswith("#") and not _DIRECTIVE_ONLY.match(line)
 
 
-def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: str) -> tuple[int, int] | None:
+def _find_key(
+    lines: list[str], start: int, end: int, parent_indent: int, key: str, truthy=None, rendered: Any = None
+) -> tuple[int, int] | None:
     """The line of `key` among the direct children of the block opened above `start`.
 
     Direct children share the column of the block's first key; a deeper key of the same name
     (a container's `securityContext` under the pod's) is not the one asked for.
     """
     child_col = None
+    matches: list[tuple[int, int]] = []
     for index in range(start, end):
         line = lines[index]
         if not _structural(line):
             continue
         indent = len(line) - len(line.lstrip())
-        if indent <= parent_indent and not line.lstrip().startswith("-"):
-            return None  # left the parent block
-        if indent < parent_indent:
-            return None
+        if indent <= parent_indent and not line.lstrip().startswith("-") or indent < parent_indent:
+            break  # left the parent block
+        if index > start and indent == parent_indent and _ITEM_LINE.match(line):
+            break  # the next item of the list the parent item belongs to
         match = _KEY_LINE.match(line)
         if not match:
             continue
@@ -613,8 +634,71 @@ def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: s
         if child_col is None:
             child_col = key_col
         if key_col == child_col and match.group("key").strip("\"'") == key:
-            return index, key_col
+            matches.append((index, key_col))
+            if truthy is None:
+                break
+    if len(matches) <= 1:
+        return matches[0] if matches else None
+    return _live_branch(lines, matches, truthy, rendered)
+
+
+_BRANCH = re.compile(r"\{\{-?\s*(else\s+if|if|else|with|range|define|block|end)\b(.*?)-?\}\}")
+_CONDITION = re.compile(r"^(not\s+)?\$?\.Values((?:\.[A-Za-z_][\w\-]*)+)$")
+
+
+def _live_branch(lines: list[str], matches: list[tuple[int, int]], truthy, rendered: Any) -> tuple[int, int] | None:
+    """Of one key written in several `{{ if }}`/`{{ else }}` branches (bitnami's customLivenessProbe
+    / livenessProbe), the one whose branch renders with these values, else the one whose literal
+    value is the rendered one; None when that is unclear."""
+    verdicts = [_branch_verdict(lines, index, truthy) for index, _ in matches]
+    for wanted in ((None, True), (True,)):
+        live = [match for match, verdict in zip(matches, verdicts) if verdict in wanted]
+        if len(live) == 1:
+            return live[0]
+    if rendered is not None and not isinstance(rendered, (dict, list)):
+        text = str(rendered)
+        same = [m for m, v in zip(matches, verdicts) if v is not False and _inline_value(lines[m[0]]) == text]
+        if len(same) == 1:
+            return same[0]
     return None
+
+
+def _inline_value(line: str) -> str | None:
+    match = _INLINE_VALUE.match(line.lstrip().lstrip("-").lstrip())
+    return match.group("value").strip().strip("\"'") if match else None
+
+
+def _branch_verdict(lines: list[str], index: int, truthy) -> bool | None:
+    """Whether the branch holding line `index` renders: its own condition holds (an `else` always
+    does) and every earlier branch of its if-chain fails. True, False, or None when unknown."""
+    depth, chain = 0, []  # verdicts from this branch's header back to the chain's `if`
+    for back in range(index - 1, -1, -1):
+        for action, rest in reversed(_BRANCH.findall(lines[back])):
+            action = " ".join(action.split())
+            if action == "end":
+                depth += 1
+            elif action in ("else", "else if"):
+                if depth == 0:
+                    chain.append(True if action == "else" else _condition(rest, truthy))
+            elif depth:
+                depth -= 1
+            elif action in ("if", "with"):
+                chain.append(_condition(rest, truthy))
+                own, earlier = chain[0], chain[1:]
+                if own is False or any(verdict is True for verdict in earlier):
+                    return False
+                return True if own is True and all(verdict is False for verdict in earlier) else None
+            else:
+                return None
+    return None
+
+
+def _condition(text: str, truthy) -> bool | None:
+    match = _CONDITION.match(text.strip())
+    if not match:
+        return None
+    value = truthy(tuple(match.group(2).split(".")[1:]))
+    return None if value is None else value != bool(match.group(1))
 
 
 def _list_items(lines: list[str], start: int, end: int, parent_indent: int) -> tuple[list[tuple[int, int]], int, int | None]:

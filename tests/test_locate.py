@@ -45,19 +45,29 @@ def test_user_values_file_wins_over_chart_values(root, tmp_path):
     ]
 
 
-LIST_RULES = RULES | {"rbac-secrets-access", "workload-single-replica", "pod-network-policy-missing", "container-sensitive-ports"}
+LIST_RULES = RULES | {
+    "rbac-secrets-access",
+    "workload-single-replica",
+    "pod-network-policy-missing",
+    "container-sensitive-ports",
+    "probe-misconfigured",
+    "deprecated-api-version",
+}
 
 
 def test_items_fed_by_values_defines_and_ranges(root):
     """List items land where they come from: a values list (or a values string the chart `tpl`s), a
     define (here or in a library subchart), a `range` over a values map, a literal item picked by
-    content; a scalar built in a define lands on the value it shows; a template that computes a
+    content; a scalar built in a define lands on the value it shows; of a key written in two
+    `{{ if }}`/`{{ else if }}` branches, the branch these values render (else the one whose literal
+    is the rendered value); a template that computes a
     value keeps the line, and a Deployment/StatefulSet switch points at the kind it rendered."""
     assert _placed(root, chart="locate_lists", rules=LIST_RULES) == [
         'locate_lists/charts/common/templates/_helpers.tpl:3: image-tag-latest-or-missing: container "common-init" uses the mutable tag "latest" (example/common:latest)',
         'locate_lists/charts/sub/templates/pod.yaml:2: pod-network-policy-missing: pods of Pod "sub" are not selected by any NetworkPolicy in the release (a namespace-wide policy outside the chart may still cover them)',
         'locate_lists/templates/deployment.yaml:10: workload-single-replica: Deployment "web" runs 1 replica (minimum 2)',
         'locate_lists/templates/deployment.yaml:5: pod-network-policy-missing: pods of Deployment "web" are not selected by any NetworkPolicy in the release (a namespace-wide policy outside the chart may still cover them)',
+        'locate_lists/templates/pdb.yaml:4: deprecated-api-version: PodDisruptionBudget "web" uses policy/v1beta1, removed in Kubernetes 1.25 (target 1.31); use policy/v1',
         'locate_lists/templates/role.yaml:12: rbac-secrets-access: Role "web" can read every secret (get, list on secrets, no resourceNames)',
         'locate_lists/values.yaml:10: image-tag-latest-or-missing: container "extra" uses the mutable tag "latest" (example/extra:latest)',
         'locate_lists/values.yaml:14: container-cpu-request: container "setup" has no CPU request',
@@ -67,6 +77,7 @@ def test_items_fed_by_values_defines_and_ranges(root):
         'locate_lists/values.yaml:24: image-tag-latest-or-missing: container "sub" uses the mutable tag "latest" (example/sub:latest)',
         'locate_lists/values.yaml:28: image-tag-latest-or-missing: container "proxy" uses the mutable tag "latest" (example/proxy:latest)',
         'locate_lists/values.yaml:31: image-tag-latest-or-missing: container "texty" uses the mutable tag "latest" (example/texty:latest)',
+        'locate_lists/values.yaml:39: probe-misconfigured: container "web" livenessProbe port 9999 is not among its container ports (80, 443)',
         'locate_lists/values.yaml:7: image-tag-latest-or-missing: container "local-init" uses the mutable tag "latest" (example/init:latest)',
     ]
 
