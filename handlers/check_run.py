@@ -10,7 +10,7 @@ router = Router()
 
 
 def _has_sha(event: Event) -> bool:
-    return bool(event.repository and event.head_sha)
+    return bool(event.installation_id and event.repository and event.head_sha)
 
 
 @router.register("check_run", action="rerequested", when=_has_sha)

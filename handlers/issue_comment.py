@@ -19,6 +19,7 @@ def is_audit_command(event: Event) -> bool:
     body = event.get("comment", "body", default="")
     return (
         event.pr_number is not None
+        and event.installation_id is not None
         and bool(event.repository)
         and event.sender_type != "Bot"
         and event.get("comment", "user", "type", default="") != "Bot"

@@ -23,7 +23,7 @@ def pull_request_of(event: Event) -> PullRequest:
 
 
 def _auditable(event: Event) -> bool:
-    return bool(event.repository and event.pr_number and event.head_sha and event.base_sha)
+    return bool(event.installation_id and event.repository and event.pr_number and event.head_sha and event.base_sha)
 
 
 @router.register("pull_request", action="opened", when=_auditable, supersedes=True)

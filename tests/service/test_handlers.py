@@ -313,6 +313,14 @@ def test_check_run_rerequested_without_a_pull_request_looks_one_up_and_says_when
         "d6fde92930d4715a2b49857d24b940956b26d2d3", "neutral", "No open pull request for this commit")
 
 
+def test_deliveries_without_an_installation_are_not_handled():
+    """Repository webhooks (not the App's) carry no installation: there is no token to act with."""
+    for name in ("pull_request.opened", "check_suite.rerequested", "issue_comment.created.pr_command"):
+        payload = webhooks.payload(name)
+        del payload["installation"]
+        assert router.wants(event(name, payload=payload)) is False, name
+
+
 def test_merged_and_closed_pull_requests_are_not_audited():
     assert router.wants(event("pull_request.closed.merged")) is False
     assert router.wants(event("pull_request.closed")) is False
