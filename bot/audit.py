@@ -232,6 +232,7 @@ def _audit_chart_uncached(
             line = chart.key_line("Chart.yaml", field_name.group(1))
         result.error = InputProblem(shown, line, rendered.error)
     else:
+        chart.rendered_ok = True
         objects, parse_errors = parse_rendered(rendered.output)
         for error in parse_errors:
             problems.append(InputProblem(f"{target.display}/{error.source}", error.line, str(error)))

@@ -19,6 +19,7 @@ class ChartSource:
     root: Path
     display: str
     _texts: dict = field(default_factory=dict, repr=False)
+    rendered_ok: bool = False  # helm rendered it, so helm already validated values against the schema
 
     def read(self, rel: str) -> str | None:
         """Text of a chart file, or None when it is missing, binary or too large."""

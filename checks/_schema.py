@@ -71,6 +71,7 @@ class _Release:
     base: str  # the definitions' $id
     registry: Registry
     index: dict  # (apiVersion, kind) -> definition name
+    defs: dict  # definition name -> schema, for the fast pass
 
 
 @lru_cache(maxsize=8)
@@ -89,7 +90,7 @@ def _release(version: Version, strict: bool) -> _Release | None:
             index.setdefault((api_version, kind), name)
     base = definitions.get("$id") or "https://kubernetes.io/api/_definitions.json"
     registry = Registry().with_resource(base, Resource.from_contents(definitions))
-    return _Release(base, registry, index)
+    return _Release(base, registry, index, definitions.get("$defs") or {})
 
 
 def validator(version: Version, api_version: str, kind: str, strict: bool = True):
@@ -245,3 +246,79 @@ def label_value_problem(value: str) -> str | None:
     if len(value) <= 63 and _LABEL_VALUE.match(value):
         return None
     return 'at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'
+
+
+# -- a fast first pass -----------------------------------------------------------------------------
+# jsonschema's generic machinery costs ~5 ms per pod spec; nearly every object is valid. This walks
+# the document once with the few keywords Kubernetes' schemas use and answers "valid" or "not sure";
+# only "not sure" objects go through jsonschema for the exact errors. A keyword it does not know
+# makes it answer "not sure", so it never hides an error jsonschema would report.
+_KNOWN = {"type", "$ref", "properties", "additionalProperties", "items", "required", "enum", "oneOf", "description", "format"}
+
+
+def _type_ok(value: Any, declared: Any) -> bool:
+    for name in declared if isinstance(declared, list) else (declared,):
+        if name == "string" and isinstance(value, (str, datetime.date)):
+            return True
+        if name == "object" and isinstance(value, dict):
+            return True
+        if name == "array" and isinstance(value, list):
+            return True
+        if name == "boolean" and isinstance(value, bool):
+            return True
+        if name == "integer" and (
+            isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and value.is_integer()
+        ):
+            return True
+        if name == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if name == "null" and value is None:
+            return True
+    return False
+
+
+def surely_valid(value: Any, schema: dict, defs: dict) -> bool:
+    """True only when `value` certainly satisfies `schema` (refs resolved in `defs`)."""
+    while "$ref" in schema:
+        target = defs.get(schema["$ref"].rsplit("/", 1)[-1])
+        if target is None or any(k not in ("$ref", "description") and not k.startswith("x-kubernetes") for k in schema):
+            return False
+        schema = target
+    for keyword in schema:
+        if keyword not in _KNOWN and not keyword.startswith("x-kubernetes"):
+            return False
+    declared = schema.get("type")
+    if declared is not None and not _type_ok(value, declared):
+        return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if "oneOf" in schema:
+        if sum(1 for option in schema["oneOf"] if surely_valid(value, option, defs)) != 1:
+            return False
+    if isinstance(value, dict):
+        for key in schema.get("required") or ():
+            if key not in value:
+                return False
+        properties = schema.get("properties") or {}
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            sub = properties.get(key)
+            if sub is not None:
+                if not surely_valid(item, sub, defs):
+                    return False
+            elif extra is False:
+                return False
+            elif isinstance(extra, dict) and not surely_valid(item, extra, defs):
+                return False
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        items = schema["items"]
+        return all(surely_valid(item, items, defs) for item in value)
+    return True
+
+
+def definitions(version: Version, strict: bool) -> tuple[dict, dict] | None:
+    """($defs, index) of one release, for the fast pass."""
+    release = _release(version, strict)
+    if release is None:
+        return None
+    return release.defs, release.index
