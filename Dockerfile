@@ -18,6 +18,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY checks ./checks
 COPY handlers ./handlers
+COPY migrations ./migrations
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # chartwarden:ignore dockerfile-base-image-pinned -- the release pipeline pins digests it resolves from the registry; tags fix the patch version
@@ -26,7 +27,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HOME=/tmp \
     CHARTWARDEN_CACHE_DIR=/tmp/chartwarden-cache \
-    CHARTWARDEN_HELM=/usr/local/bin/helm
+    CHARTWARDEN_HELM=/usr/local/bin/helm \
+    CHARTWARDEN_HOST=0.0.0.0 \
+    CHARTWARDEN_PORT=8080
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index --find-links=/wheels chartwarden==0.1.0 \
     && rm -rf /wheels

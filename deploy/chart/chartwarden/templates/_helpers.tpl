@@ -78,4 +78,6 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       key: {{ .Values.existingSecretItems.databaseUrlItem }}
 - name: CHARTWARDEN_DATA_DIR
   value: /tmp/chartwarden
+- name: CHARTWARDEN_HOST
+  value: 0.0.0.0
 {{- end }}
