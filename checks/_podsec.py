@@ -59,8 +59,10 @@ def at_least(ctx: CheckContext, major: int, minor: int) -> bool:
 
 
 def option_list(ctx: CheckContext, rule_id: str, name: str) -> list[str]:
-    """A rule option that holds a list of strings (anything else counts as empty)."""
+    """A rule option that holds a list of strings; a single value counts as a list of one."""
     value = ctx.option(rule_id, name, [])
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return [str(value)]
     return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
 
 

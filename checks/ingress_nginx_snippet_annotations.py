@@ -50,7 +50,7 @@ def check(obj: K8sObject, ctx: CheckContext):
             )
         return
     prefix = ctx.option(RULE_ID, "annotation_prefix", DEFAULT_PREFIX)
-    prefix = prefix if isinstance(prefix, str) and prefix else DEFAULT_PREFIX
+    prefix = prefix.rstrip("/") if isinstance(prefix, str) and prefix.rstrip("/") else DEFAULT_PREFIX
     for key, value in obj.annotations.items():
         if not isinstance(key, str) or not key.startswith(prefix + "/") or not key.endswith("-snippet"):
             continue

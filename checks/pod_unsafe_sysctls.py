@@ -53,7 +53,7 @@ def normalize(name: str) -> str:
 )
 def check(obj: K8sObject, ctx: CheckContext):
     safe = safe_sysctls(ctx)
-    allowed = option_list(ctx, RULE_ID, "allowed")
+    allowed = [name.replace("/", ".") for name in option_list(ctx, RULE_ID, "allowed")]  # kernel/msgmax form too
     version = ".".join(str(part) for part in ctx.kube_version[:2]) if isinstance(ctx.kube_version, tuple) else "1.31"
     for index, item in enumerate(as_list(pod_security_context(obj).get("sysctls"))):
         name = text(item.get("name")) if isinstance(item, dict) else None
