@@ -92,8 +92,9 @@ class ChartLocator:
         self.chart = chart
         self.values_files = list(values_files)
         self._keys: dict[str, _YamlKeys] = {}
-        self._define_files: dict[str, list[str]] | None = None
+        self._define_files: dict[str, dict[str, list[str]]] = {}
         self._defines: dict[tuple, tuple | None] = {}
+        self._branches: dict[str, list[int]] = {}
         self._user_keys = []
         for vf in self.values_files:
             try:
@@ -142,8 +143,10 @@ class ChartLocator:
                     break
                 index, indent = pick
             else:
-                rendered = dig(q.obj.doc, *q.segments[: depth + 1])
-                hit = _find_key(lines, cursor, end, parent_indent, segment, self._truthy(q.source), rendered)
+                branches = self._branch_ids(rel, lines)
+                home = branches[last[1] - 1 if last else next((i for i in range(start, end) if _structural(lines[i])), start)]
+                alternatives = (self._truthy(q.source), dig(q.obj.doc, *q.segments[: depth + 1]), branches, home)
+                hit = _find_key(lines, cursor, end, parent_indent, segment, alternatives)
                 if hit is None:
                     break
                 index, indent = hit
@@ -162,6 +165,12 @@ class ChartLocator:
             # unless the item's body is `toYaml $spec` of a `range` over values
             return self._range_fill(q, lines, line_no, depth) or Location(self._display(rel), line_no)
         return self._values_location(q, lines, line_no, depth, rel) or Location(self._display(rel), line_no)
+
+    def _branch_ids(self, rel: str, lines: list[str]) -> list[int]:
+        cached = self._branches.get(rel)
+        if cached is None or len(cached) != len(lines):
+            cached = self._branches[rel] = _branch_ids(lines)
+        return cached
 
     def _follow_include(self, q: _Query, rel: str, lines: list[str], line_no: int, depth: int, budget: int) -> Location | None:
         """When the block under a key is `{{ include "name" . }}`, walk the rest of the path in that define."""
@@ -187,6 +196,9 @@ class ChartLocator:
             return _unnamed_item(lines, items, stop, bool(feeders), q.segments[depth], rendered)
         resolve = self._resolver(q.source)
         scored = list(_scored_items(lines, items, stop, name, resolve))
+        exact = [hit for score, hit in scored if score == _EXACT]
+        if exact:
+            return exact[0]
         for index in feeders:
             scored.extend(self._feeder_items(q, rel, lines, index, depth, name, resolve, budget))
         if not scored:
@@ -246,10 +258,18 @@ class ChartLocator:
         base = _chart_base(rel)
         cache_key = (base, name)
         if cache_key not in self._defines:
-            files = self._define_index().get(name, [])
-            files = sorted(files, key=lambda f: (_chart_base(f) != base, _chart_base(f) != "", f))
-            self._defines[cache_key] = next((d for d in (self._define_in(f, name) for f in files) if d), None)
+            found = None
+            for folder in dict.fromkeys([base, "", *self._chart_bases()]):
+                files = self._define_index(folder).get(name, [])
+                found = next((d for d in (self._define_in(f, name) for f in files) if d), None)
+                if found:
+                    break
+            self._defines[cache_key] = found
         return self._defines[cache_key]
+
+    def _chart_bases(self) -> list[str]:
+        """'charts/x/' for each unpacked subchart, nested ones included."""
+        return [p.parent.relative_to(self.chart.root).as_posix() + "/" for p in sorted(self.chart.root.glob("charts/**/templates"))]
 
     def _define_in(self, file_rel: str, name: str) -> "_Define | None":
         lines = (self.chart.read(file_rel) or "").splitlines()
@@ -259,23 +279,21 @@ class ChartLocator:
                 return _Define(file_rel, lines, index + 1, _define_end(lines, index))
         return None
 
-    def _define_index(self) -> dict[str, list[str]]:
-        """Define name -> files declaring it, over the templates of the chart and its subcharts."""
-        if self._define_files is None:
-            self._define_files = {}
-            for folder in [self.chart.root / "templates", *sorted(self.chart.root.glob("charts/**/templates"))]:
-                if not folder.is_dir():
+    def _define_index(self, base: str) -> dict[str, list[str]]:
+        """Define name -> files declaring it, in the templates of one chart of the tree."""
+        if base not in self._define_files:
+            index: dict[str, list[str]] = {}
+            folder = self.chart.root / base / "templates"
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                if path.suffix not in (".tpl", ".yaml", ".yml", ".txt"):
                     continue
-                for path in sorted(folder.rglob("*")):
-                    if path.suffix not in (".tpl", ".yaml", ".yml", ".txt"):
-                        continue
-                    file_rel = path.relative_to(self.chart.root).as_posix()
-                    text = self.chart.read(file_rel) or ""
-                    if "define" not in text:
-                        continue
+                file_rel = path.relative_to(self.chart.root).as_posix()
+                text = self.chart.read(file_rel) or ""
+                if "define" in text:
                     for name in _DEFINE.findall(text):
-                        self._define_files.setdefault(name, []).append(file_rel)
-        return self._define_files
+                        index.setdefault(name, []).append(file_rel)
+            self._define_files[base] = index
+        return self._define_files[base]
 
     def _display(self, rel: str) -> str:
         return f"{self.chart.display}/{rel}" if self.chart.display not in ("", ".") else rel
@@ -606,9 +624,7 @@ def _structural(line: str) -> bool:
     return bool(stripped) and not stripped.startswith("#") and not _DIRECTIVE_ONLY.match(line)
 
 
-def _find_key(
-    lines: list[str], start: int, end: int, parent_indent: int, key: str, truthy=None, rendered: Any = None
-) -> tuple[int, int] | None:
+def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: str, alternatives=None) -> tuple[int, int] | None:
     """The line of `key` among the direct children of the block opened above `start`.
 
     Direct children share the column of the block's first key; a deeper key of the same name
@@ -635,11 +651,30 @@ def _find_key(
             child_col = key_col
         if key_col == child_col and match.group("key").strip("\"'") == key:
             matches.append((index, key_col))
-            if truthy is None:
-                break
+            if alternatives is None or alternatives[2][index] == alternatives[3]:
+                break  # not inside an `{{ if }}` of its own: no other branch can write it
     if len(matches) <= 1:
         return matches[0] if matches else None
+    truthy, rendered = alternatives[:2]
     return _live_branch(lines, matches, truthy, rendered)
+
+
+def _branch_ids(lines: list[str]) -> list[int]:
+    """Per line, an id of the innermost `{{ if }}`/`{{ else }}`/`{{ with }}` branch it sits in:
+    lines with one id render together, so a key can only have rivals in other branches."""
+    stack, counter, out = [0], 0, []
+    for line in lines:
+        out.append(stack[-1])
+        for action, _ in _BRANCH.findall(line):
+            counter += 1
+            if action == "end":
+                if len(stack) > 1:
+                    stack.pop()
+            elif action.startswith("else"):
+                stack[-1] = counter
+            else:
+                stack.append(counter)
+    return out
 
 
 _BRANCH = re.compile(r"\{\{-?\s*(else\s+if|if|else|with|range|define|block|end)\b(.*?)-?\}\}")
@@ -770,6 +805,9 @@ def _literal_scalars(item_lines: list[str]) -> set[str]:
         if match:
             text = text[match.end() :].strip()
         if not text or text.startswith(("|", ">", "&", "*", "!")):
+            continue
+        if not text.startswith(("[", "{")):
+            out.add(text.strip("\"'"))
             continue
         try:
             out |= _scalars(yaml.safe_load(text))

@@ -60,8 +60,8 @@ def test_items_fed_by_values_defines_and_ranges(root):
     define (here or in a library subchart), a `range` over a values map, a literal item picked by
     content; a scalar built in a define lands on the value it shows; of a key written in two
     `{{ if }}`/`{{ else if }}` branches, the branch these values render (else the one whose literal
-    is the rendered value); a template that computes a
-    value keeps the line, and a Deployment/StatefulSet switch points at the kind it rendered."""
+    is the rendered value); a template that computes a value keeps the line, and a
+    Deployment/StatefulSet switch points at the kind it rendered."""
     assert _placed(root, chart="locate_lists", rules=LIST_RULES) == [
         'locate_lists/charts/common/templates/_helpers.tpl:3: image-tag-latest-or-missing: container "common-init" uses the mutable tag "latest" (example/common:latest)',
         'locate_lists/charts/sub/templates/pod.yaml:2: pod-network-policy-missing: pods of Pod "sub" are not selected by any NetworkPolicy in the release (a namespace-wide policy outside the chart may still cover them)',
