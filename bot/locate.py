@@ -144,7 +144,7 @@ class ChartLocator:
                 index, indent = pick
             else:
                 branches = self._branch_ids(rel, lines)
-                home = branches[last[1] - 1 if last else next((i for i in range(start, end) if _structural(lines[i])), start)]
+                home = branches[last[1] - 1] if last else self._top_branch(q, lines, start, end, branches)
                 alternatives = (self._truthy(q.source), dig(q.obj.doc, *q.segments[: depth + 1]), branches, home)
                 hit = _find_key(lines, cursor, end, parent_indent, segment, alternatives)
                 if hit is None:
@@ -171,6 +171,13 @@ class ChartLocator:
         if cached is None or len(cached) != len(lines):
             cached = self._branches[rel] = _branch_ids(lines)
         return cached
+
+    @staticmethod
+    def _top_branch(q: _Query, lines: list[str], start: int, end: int, branches: list[int]) -> int:
+        """The branch of a document's top-level keys: its rendered `kind:` line's (a whole-file
+        `{{ if .Values.enabled }}` wraps them all alike)."""
+        kind = _kind_line(lines, start, end, q.obj.kind)
+        return branches[kind - 1] if kind else branches[start]
 
     def _follow_include(self, q: _Query, rel: str, lines: list[str], line_no: int, depth: int, budget: int) -> Location | None:
         """When the block under a key is `{{ include "name" . }}`, walk the rest of the path in that define."""
