@@ -617,10 +617,13 @@ def _document_span(lines: list[str], obj: K8sObject) -> tuple[int | None, int]:
     return with_kind[min(obj.doc_index, len(with_kind) - 1)]
 
 
+_KIND = re.compile(r"^\s*kind:")
+
+
 def _kind_line(lines: list[str], start: int, end: int, kind: str = "") -> int | None:
     """The document's `kind:` line; of several (`{{ if }}` StatefulSet `{{ else }}` Deployment), the rendered one."""
-    kinds = [index for index in range(start, end) if re.match(r"^\s*kind:", lines[index]) and _indent(lines[index]) == 0]
-    kinds = kinds or [index for index in range(start, end) if re.match(r"^\s*kind:", lines[index])]
+    every = [index for index in range(start, end) if "kind:" in lines[index] and _KIND.match(lines[index])]
+    kinds = [index for index in every if not lines[index][0].isspace()] or every
     exact = [index for index in kinds if lines[index].split(":", 1)[1].strip().strip("\"'") == kind]
     chosen = exact or kinds
     return chosen[0] + 1 if chosen else None
