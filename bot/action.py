@@ -3,7 +3,9 @@
 Reads the runner's environment (GITHUB_WORKSPACE, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH) and the
 action inputs (INPUT_<NAME>, hyphens kept as the runner writes them; underscores accepted too),
 then writes workflow-command annotations for new findings to stdout, a Markdown job summary to
-$GITHUB_STEP_SUMMARY, outputs to $GITHUB_OUTPUT and a SARIF file for upload-sarif.
+$GITHUB_STEP_SUMMARY, outputs to $GITHUB_OUTPUT and a SARIF file for upload-sarif. On a pull
+request with a token it then posts the App's review comments and summary comment
+(bot/action_comments.py); a fork's read-only token only costs those, with a `::notice::`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import action_comments
 from bot.audit import AuditOptions, AuditResult, audit, exit_code
 from bot.config import ConfigError, RepoConfig, find_config, load_config
 from bot.findings import Severity
@@ -124,22 +127,28 @@ def run_action() -> int:
     result = audit(inputs.paths, config, options)
     Path(inputs.sarif_file).write_text(sarif.render(result), encoding="utf-8")
     total = sum(1 for f in result.findings if not f.suppressed)
+    diff = action_comments.plain_diff(result)
     if inputs.baseline:
-        from bot.baseline import BaselineError, apply_baseline
+        from bot.baseline import BaselineError
 
         try:
-            apply_baseline(result, inputs.baseline, inputs.paths, config, options)
+            diff = action_comments.baseline_diff(result, inputs.baseline, inputs.paths, config, options)
         except BaselineError as exc:
             print(f"::warning::{github._escape_data(f'{exc}; reporting every finding (checkout with fetch-depth: 0)')}")
     new = sum(1 for f in result.findings if not f.suppressed)
     sys.stdout.write(github.render(result))
+    sys.stdout.flush()
     _append_summary(summary_markdown(result, total))
     scores = [r.score.total for r in result.results if r.score and r.target.kind == "chart"]
     _write_output("score", f"{min(scores):.1f}" if scores else "")
     _write_output("findings", str(total))
     _write_output("new-findings", str(new))
     _write_output("sarif-file", inputs.sarif_file)
-    return exit_code(result, fail_on)
+    code = exit_code(result, fail_on)
+    # after every file the runner reads is written: nothing GitHub answers can change them or the verdict
+    action_comments.post_comments(event_name, event, inputs.token, result, diff, config, workspace,
+                                  "success" if code == 0 else "failure")
+    return code
 
 
 def main() -> int:
