@@ -75,8 +75,9 @@ def main() -> int:
         if use_checkov:
             out = tempfile.mkdtemp()
             start = time.perf_counter()
+            env = dict(os.environ, PATH=f"{os.path.dirname(helm)}{os.pathsep}{os.environ.get('PATH', '')}")
             subprocess.run([args.checkov, "-d", str(chart), "--framework", "helm", "--quiet", "--compact", "-o", "json",
-                            "--output-file-path", out], capture_output=True)
+                            "--output-file-path", out], capture_output=True, env=env)  # checkov runs helm itself
             checkov_s = time.perf_counter() - start
             shutil.rmtree(out, ignore_errors=True)
         rows.append((chart.name, objects, helm_s, audit_s, cli_s, cached_s, checkov_s))

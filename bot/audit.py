@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import re
@@ -106,11 +107,9 @@ class _Runner:
             for hit in self._call(rule, release, problems, where):
                 yield rule, hit
 
-    def object_hits(self, objects: list[K8sObject], release: Release, chart: ChartSource | None, problems, where):
-        yield from self.object_rule_hits(objects, problems, where)
-        yield from self.release_rule_hits(release, problems, where)
-        if chart is not None:
-            for rule in self.by_scope.get("chart", ()):
+    def chart_rule_hits(self, chart: ChartSource, problems, where, *, after_render: bool):
+        for rule in self.by_scope.get("chart", ()):
+            if rule.after_render == after_render:
                 for hit in self._call(rule, chart, problems, where):
                     yield rule, hit
 
@@ -164,6 +163,7 @@ def _engine_digest() -> str:
 
 
 _ENGINE_DIGEST: str | None = None
+_BACKGROUND = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="helm")
 
 
 def _result_cache_file(render_key_: str, target: Target, config: RepoConfig) -> Path:
@@ -218,10 +218,16 @@ def _audit_chart_uncached(
     values_files = [ValuesFile(display_path(Path(v)), Path(v)) for v in options.values_files]
     problems: list[InputProblem] = []
     objects: list[K8sObject] = []
+    locator = ChartLocator(chart, values_files)
     if chart.chart_yaml.get("type") == "library":
         rendered = None  # library charts only hold helpers: nothing to render, chart rules still apply
+        early = list(runner.chart_rule_hits(chart, problems, target.display, after_render=False))
     else:
-        rendered = render(target.path, render_options, key)
+        # helm runs on one core while the chart-level rules run here on the other
+        pending = _BACKGROUND.submit(render, target.path, render_options, key)
+        early = list(runner.chart_rule_hits(chart, problems, target.display, after_render=False))
+        locator.prepare()
+        rendered = pending.result()
     if rendered is None:
         pass
     elif not rendered.ok:
@@ -238,8 +244,13 @@ def _audit_chart_uncached(
             problems.append(InputProblem(f"{target.display}/{error.source}", error.line, str(error)))
     result.objects = len(objects)
     release = Release(objects, render_options.release_name, render_options.namespace)
-    locator = ChartLocator(chart, values_files)
-    for rule, hit in runner.object_hits(objects, release, chart, problems, target.display):
+    hits = itertools.chain(
+        early,
+        runner.object_rule_hits(objects, problems, target.display),
+        runner.release_rule_hits(release, problems, target.display),
+        runner.chart_rule_hits(chart, problems, target.display, after_render=True),
+    )
+    for rule, hit in hits:
         if hit.skipped:
             result.skipped.append(_skip_line(rule, hit))
             continue

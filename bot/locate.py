@@ -14,6 +14,7 @@ means no line at all, never a guessed one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,10 @@ class ChartLocator:
             except OSError:
                 text = ""
             self._user_keys.append((vf.display, _YamlKeys(text)))
+
+    def prepare(self) -> None:
+        """Read the chart's values keys ahead of time (called while helm renders)."""
+        self._chart_keys("values.yaml")
 
     def _chart_keys(self, rel: str) -> _YamlKeys:
         if rel not in self._keys:
@@ -629,9 +634,26 @@ def _kind_line(lines: list[str], start: int, end: int, kind: str = "") -> int | 
     return chosen[0] + 1 if chosen else None
 
 
+@lru_cache(maxsize=65536)
 def _structural(line: str) -> bool:
+    """A line that writes YAML (not blank, a comment or a lone template action). Cached per line
+    text, like _key_of and _is_item: the walks scan the same templates once per finding."""
     stripped = line.strip()
     return bool(stripped) and not stripped.startswith("#") and not _DIRECTIVE_ONLY.match(line)
+
+
+@lru_cache(maxsize=65536)
+def _key_of(line: str) -> tuple[str, int] | None:
+    """(key, column of the key) for a `key:` line, dashes of list items counted into the column."""
+    match = _KEY_LINE.match(line)
+    if not match:
+        return None
+    return match.group("key").strip("\"'"), len(match.group("indent")) + len(match.group("dashes"))
+
+
+@lru_cache(maxsize=65536)
+def _is_item(line: str) -> bool:
+    return bool(_ITEM_LINE.match(line))
 
 
 def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: str, alternatives=None) -> tuple[int, int] | None:
@@ -649,17 +671,17 @@ def _find_key(lines: list[str], start: int, end: int, parent_indent: int, key: s
         indent = len(line) - len(line.lstrip())
         if indent <= parent_indent and not line.lstrip().startswith("-") or indent < parent_indent:
             break  # left the parent block
-        if index > start and indent == parent_indent and _ITEM_LINE.match(line):
+        if index > start and indent == parent_indent and _is_item(line):
             break  # the next item of the list the parent item belongs to
-        match = _KEY_LINE.match(line)
-        if not match:
+        found = _key_of(line)
+        if found is None:
             continue
-        key_col = len(match.group("indent")) + len(match.group("dashes"))
+        name, key_col = found
         if key_col <= parent_indent:
             continue
         if child_col is None:
             child_col = key_col
-        if key_col == child_col and match.group("key").strip("\"'") == key:
+        if key_col == child_col and name == key:
             matches.append((index, key_col))
             if alternatives is None or alternatives[2][index] == alternatives[3]:
                 break  # not inside an `{{ if }}` of its own: no other branch can write it
@@ -758,7 +780,7 @@ def _list_items(lines: list[str], start: int, end: int, parent_indent: int) -> t
         indent = _indent(line)
         if indent <= parent_indent and not line.lstrip().startswith("-"):
             return items, index, dash_indent
-        if _ITEM_LINE.match(line):
+        if _is_item(line):
             if dash_indent is None:
                 dash_indent = indent
             if indent == dash_indent:

@@ -50,6 +50,7 @@ class Rule:
     anchors: tuple[str, ...] = ()
     enabled: bool = True  # False: opt-in through .chartwarden.yaml
     fix: str = ""  # values key a fix sets, when the fix is a single value
+    after_render: bool = False  # chart scope: needs to know whether helm rendered the chart
 
     @property
     def title(self) -> str:
@@ -86,6 +87,7 @@ def register(
     anchors: Iterable[str] = (),
     enabled: bool = True,
     fix: str = "",
+    after_render: bool = False,
 ) -> Callable:
     """Register the decorated function as rule `id`; its module docstring is the rule's doc."""
 
@@ -110,6 +112,7 @@ def register(
             anchors=tuple(anchors),
             enabled=enabled,
             fix=fix,
+            after_render=after_render,
         )
         return func
 

@@ -28,6 +28,7 @@ MAX_ERRORS = 20
     severity=Severity.MEDIUM,
     scope="chart",
     anchors=("helm lint validateValuesFile", "helm lint validateValuesFileExistence"),
+    after_render=True,
 )
 def check(chart: ChartSource, ctx: CheckContext):
     meta = chart_yaml(chart)
