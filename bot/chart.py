@@ -76,16 +76,25 @@ class ChartSource:
     def templates(self) -> list[str]:
         return [f for f in self.files if f.startswith("templates/")]
 
-    def key_lines(self, rel: str) -> dict[tuple, int]:
-        """Key path -> line in a YAML file of the chart (empty when it does not parse)."""
-        cache_key = ("lines", rel)
+    def key_entries(self, rel: str) -> dict[tuple, tuple[int, Any]]:
+        """Key path -> (line, scalar text or None) in a YAML file of the chart; empty when it does
+        not parse. Parsed once per chart: rules and the locator both ask for values.yaml."""
+        cache_key = ("entries", rel)
         if cache_key not in self._texts:
             text = self.read(rel) or ""
             try:
                 nodes = yamlindex.compose_all(text)
-                self._texts[cache_key] = yamlindex.line_index(nodes[0]) if nodes else {}
+                entries = yamlindex.entries(nodes[0]) if nodes else ()
+                self._texts[cache_key] = {entry.path: (entry.line, entry.value) for entry in entries}
             except yamlindex.YamlError:
                 self._texts[cache_key] = {}
+        return self._texts[cache_key]
+
+    def key_lines(self, rel: str) -> dict[tuple, int]:
+        """Key path -> line in a YAML file of the chart (empty when it does not parse)."""
+        cache_key = ("lines", rel)
+        if cache_key not in self._texts:
+            self._texts[cache_key] = {path: line for path, (line, _) in self.key_entries(rel).items()}
         return self._texts[cache_key]
 
     def key_line(self, rel: str, *path: Any) -> int | None:

@@ -51,17 +51,17 @@ class ValuesFile:
 class _YamlKeys:
     """Key path -> (line, scalar text) of one values file."""
 
-    def __init__(self, text: str):
-        self.entries: dict[tuple, tuple[int, Any]] = {}
-        self.parents: set[tuple] = set()  # paths of non-empty maps and lists
-        try:
-            nodes = yamlindex.compose_all(text)
-        except yamlindex.YamlError:
-            return
-        if nodes:
-            for entry in yamlindex.entries(nodes[0]):
-                self.entries[entry.path] = (entry.line, entry.value)
-                self.parents.add(entry.path[:-1])
+    def __init__(self, text: str = "", entries: dict | None = None):
+        if entries is None:
+            entries = {}
+            try:
+                nodes = yamlindex.compose_all(text)
+            except yamlindex.YamlError:
+                nodes = []
+            if nodes:
+                entries = {entry.path: (entry.line, entry.value) for entry in yamlindex.entries(nodes[0])}
+        self.entries: dict[tuple, tuple[int, Any]] = entries
+        self.parents: set[tuple] = {path[:-1] for path in entries}  # paths of non-empty maps and lists
 
     def lookup(self, path: tuple) -> tuple[int, tuple] | None:
         """Line of the deepest existing prefix of `path`, and that prefix."""
@@ -110,7 +110,7 @@ class ChartLocator:
 
     def _chart_keys(self, rel: str) -> _YamlKeys:
         if rel not in self._keys:
-            self._keys[rel] = _YamlKeys(self.chart.read(rel) or "")
+            self._keys[rel] = _YamlKeys(entries=self.chart.key_entries(rel))
         return self._keys[rel]
 
     # ---------------------------------------------------------------------------------------

@@ -215,7 +215,7 @@ def _run_with_deadline(cmd: list[str], out, err, env: dict, timeout: float, cap:
 def render(root: Path, options: RenderOptions = RenderOptions(), key: str | None = None) -> RenderResult:
     """Render one chart; a failure is a RenderResult with ok=False, never an exception."""
     binary = helm_binary()
-    key = key or render_key(root, options, binary)
+    key = key or (render_key(root, options, binary) if options.use_cache else "")
     cached_file = cache_dir() / key[:2] / f"{key}.yaml"
     if options.use_cache and cached_file.is_file():
         try:

@@ -8,6 +8,7 @@ Nothing here raises on bad input: a Chart.yaml that does not parse gives a `Char
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterator
@@ -303,9 +304,12 @@ def _ignores(rules: list[_IgnoreRule], path: str, is_dir: bool) -> bool:
 
 
 def loaded_files(chart: ChartSource) -> list[str]:
-    """Chart files helm loads (not ignored by .helmignore or its defaults)."""
-    rules = _ignore_rules(chart)
-    return [f for f in chart.files if not helm_ignored(chart, f, rules)]
+    """Chart files helm loads (not ignored by .helmignore or its defaults); once per chart."""
+    cached = chart._texts.get(("loaded_files",))
+    if cached is None:
+        rules = _ignore_rules(chart)
+        cached = chart._texts[("loaded_files",)] = [f for f in chart.files if not helm_ignored(chart, f, rules)]
+    return list(cached)
 
 
 # --------------------------------------------------------------------------- template sources
@@ -344,7 +348,17 @@ class TemplateLine:
         return value or None
 
 
-def template_lines(text: str) -> Iterator[TemplateLine]:
+def template_lines(text: str) -> tuple[TemplateLine, ...]:
+    """template_lines_of(text), computed once per text: several rules walk every template."""
+    return _template_lines_cached(text)
+
+
+@lru_cache(maxsize=512)
+def _template_lines_cached(text: str) -> tuple[TemplateLine, ...]:
+    return tuple(_walk_template_lines(text))
+
+
+def _walk_template_lines(text: str) -> Iterator[TemplateLine]:
     """Walk a template source line by line, tracking YAML nesting by indentation.
 
     Lines that are only template actions (`{{- if ... }}`) do not change the nesting; the

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from bot.findings import CATEGORIES, Severity
@@ -59,8 +60,14 @@ class Rule:
 
     def section(self, name: str) -> str:
         """The text of one docstring section ("Why it matters", "Fix", ...)."""
-        match = re.search(rf"^{re.escape(name)}:\s*(.*?)(?=^\w[\w ]*:\s|\Z)", self.doc, re.M | re.S)
-        return " ".join(match.group(1).split()) if match else ""
+        return _doc_section(self.doc, name)
+
+
+@lru_cache(maxsize=4096)
+def _doc_section(doc: str, name: str) -> str:
+    """Cached: every finding carries its rule's Fix text."""
+    match = re.search(rf"^{re.escape(name)}:\s*(.*?)(?=^\w[\w ]*:\s|\Z)", doc, re.M | re.S)
+    return " ".join(match.group(1).split()) if match else ""
 
 
 @dataclass

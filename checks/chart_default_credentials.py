@@ -43,10 +43,10 @@ def _values_hits(chart: ChartSource, node, path: tuple = (), depth: int = 0):
         text = scalar_text(value)
         if text is None:
             continue
-        line = chart.key_line("values.yaml", *here)
         if PRIVATE_KEY.search(text):
-            yield Hit(f'values key "{_dotted(here)}" ships a private key', file="values.yaml", line=line)
+            yield Hit(f'values key "{_dotted(here)}" ships a private key', file="values.yaml", line=chart.key_line("values.yaml", *here))
         elif is_secret_name(key) and is_literal_value(text) and not is_placeholder(text):
+            line = chart.key_line("values.yaml", *here)
             yield Hit(f'values key "{_dotted(here)}" ships a default credential ({mask(text)})', file="values.yaml", line=line)
 
 
@@ -120,6 +120,8 @@ def check(chart: ChartSource, ctx: CheckContext):
             for line, section, key in _secret_literals(lines):
                 yield Hit(f'Secret template ships a literal value for {section} key "{key}"', file=rel, line=line)
         for number, line in enumerate(lines, start=1):
+            if "default" not in line or ".Values" not in line:
+                continue  # the cheap test first: most lines have no `default` at all
             for pattern in (_DEFAULT_AFTER, _DEFAULT_BEFORE):
                 match = pattern.search(line)
                 if not match:
