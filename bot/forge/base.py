@@ -139,6 +139,9 @@ class Forge(Protocol):
     async def upsert_marker_comment(self, repo: str, number: int, marker: str, body: str) -> int:
         """Edit our conversation comment holding `marker`, or create it; returns its id."""
 
+    async def create_comment(self, repo: str, number: int, body: str) -> int:
+        """A new conversation comment on the pull request (an answer to a command); returns its id."""
+
     async def get_collaborator_permission(self, repo: str, login: str) -> str:
         """admin | maintain | write | triage | read | none."""
 

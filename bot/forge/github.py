@@ -250,6 +250,11 @@ class GitHubForge:
         )
         return int(resp.json()["id"])
 
+    async def create_comment(self, repo: str, number: int, body: str) -> int:
+        owner, name = _split(repo)
+        resp = await self._call(f"comment on #{number}", self.gh.rest.issues.async_create_comment(owner, name, number, data={"body": body}))
+        return int(resp.json()["id"])
+
     async def get_collaborator_permission(self, repo: str, login: str) -> str:
         owner, name = _split(repo)
         try:

@@ -54,6 +54,43 @@ def pg_engine(pg_url):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def prism_url(tmp_path_factory):
+    """The prism mock of GitHub's REST description, one per test session (it takes ~2 s to start)."""
+    from tests.service.mockgithub import PRISM, Prism
+
+    if not PRISM.exists():
+        pytest.skip("prism is not installed: run scripts/install-test-assets.sh")
+    prism = Prism(tmp_path_factory.mktemp("prism") / "prism.log")
+    try:
+        yield prism.url
+    finally:
+        prism.stop()
+
+
+@pytest.fixture
+def front(prism_url):
+    """A recording stub in front of prism (tests/service/mockgithub.py)."""
+    from tests.service.mockgithub import Front
+
+    stub = Front(prism_url)
+    try:
+        yield stub
+    finally:
+        stub.stop()
+
+
+@pytest.fixture(scope="session")
+def app_key():
+    """An RSA private key (PEM) for a GitHub App, and its public key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    return pem, key.public_key()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'chartwarden.db'}"

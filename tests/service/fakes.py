@@ -4,6 +4,11 @@ It keeps repository trees by SHA (served as GitHub-shaped tarballs), pull reques
 files (with unified-diff patches computed from the two trees), comments, permissions and check runs,
 and records every call in `calls` as (method, arguments). Check-run updates follow GitHub: output
 fields replace the previous ones, annotations append. `fail[method] = exc` makes a method raise.
+
+It has two faces: the Forge protocol (handler tests call it directly), and GitHub's REST API over
+HTTP (`await forge.http(request)`, an httpx handler) so the real adapter in bot/forge/github.py can
+be driven against the same state: through httpx.MockTransport, or behind the local stub that stands
+in front of the prism mock (tests/service/mockgithub.py).
 """
 
 from __future__ import annotations
@@ -11,10 +16,24 @@ from __future__ import annotations
 import contextlib
 import difflib
 import io
+import json
+import re
 import tarfile
 from dataclasses import replace
+from urllib.parse import parse_qs
 
-from bot.forge.base import ANNOTATIONS_PER_REQUEST, ChangedFile, CheckOutput, ForgeError, PostedComment, PullRequest, ReviewComment
+import httpx
+
+from bot.forge.base import (
+    ANNOTATIONS_PER_REQUEST,
+    Annotation,
+    ChangedFile,
+    CheckOutput,
+    ForgeError,
+    PostedComment,
+    PullRequest,
+    ReviewComment,
+)
 
 
 def make_tarball(files: dict[str, str | bytes], top: str = "owner-repo-0000000", symlinks: dict[str, str] | None = None) -> bytes:
@@ -59,6 +78,7 @@ class FakeForge:
         self.check_runs: dict[int, dict] = {}
         self.reviews: list[dict] = []
         self.fail: dict[str, Exception] = {}
+        self.http_requests: list[tuple[str, str, dict]] = []  # (method, path, JSON body) through the HTTP face
         self._ids = 1000
 
     # -- set-up helpers ------------------------------------------------------------------------
@@ -180,6 +200,148 @@ class FakeForge:
         comments.append(comment)
         return comment.id
 
+    async def create_comment(self, repo: str, number: int, body: str) -> int:
+        self._record("create_comment", repo=repo, number=number, body=body)
+        comment = PostedComment(id=self._next_id(), body=body, user_login=self.bot_login)
+        self.issue_comments.setdefault(number, []).append(comment)
+        return comment.id
+
     async def get_collaborator_permission(self, repo: str, login: str) -> str:
         self._record("get_collaborator_permission", repo=repo, login=login)
         return self.permissions.get(login, "none")
+
+    # -- the HTTP face: GitHub's REST API over the same state -----------------------------------
+
+    TOKEN_PREFIX = "ghs_fake_installation_"
+
+    async def http(self, request: httpx.Request) -> httpx.Response:
+        """Answer one GitHub REST request from this fake's state (an httpx MockTransport handler)."""
+        await request.aread()
+        path = request.url.path
+        query = {k: v[-1] for k, v in parse_qs(request.url.query.decode()).items()}
+        body = json.loads(request.content) if request.content else {}
+        self.http_requests.append((request.method, path, body))
+        for method, pattern, name in _ROUTES:
+            match = re.fullmatch(pattern, path)
+            if method == request.method and match:
+                try:
+                    return await getattr(self, f"_http_{name}")(*match.groups(), query=query, body=body)
+                except ForgeError as exc:
+                    return httpx.Response(exc.status or 500, json={"message": str(exc)})
+        return httpx.Response(404, json={"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+
+    @staticmethod
+    def _page(items: list, query: dict) -> list:
+        per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
+        return items[(page - 1) * per_page: page * per_page]
+
+    @staticmethod
+    def _pr_json(pr: PullRequest) -> dict:
+        return {"number": pr.number, "state": pr.state, "draft": pr.draft,
+                "head": {"sha": pr.head_sha, "repo": {"full_name": pr.head_repo}},
+                "base": {"sha": pr.base_sha, "ref": pr.base_ref}}
+
+    async def _http_token(self, installation_id: str, **_) -> httpx.Response:
+        return httpx.Response(201, json={"token": f"{self.TOKEN_PREFIX}{installation_id}", "expires_at": "2099-01-01T00:00:00Z",
+                                         "permissions": {"checks": "write", "pull_requests": "write"},
+                                         "repository_selection": "all"})
+
+    async def _http_tarball(self, owner: str, repo: str, sha: str, **_) -> httpx.Response:
+        data = await self.download_tarball(f"{owner}/{repo}", sha, 1 << 40)
+        return httpx.Response(200, content=data, headers={"content-type": "application/x-gzip"})
+
+    async def _http_pull(self, owner: str, repo: str, number: str, **_) -> httpx.Response:
+        return httpx.Response(200, json=self._pr_json(await self.get_pull_request(f"{owner}/{repo}", int(number))))
+
+    async def _http_pulls_for_commit(self, owner: str, repo: str, sha: str, **_) -> httpx.Response:
+        return httpx.Response(200, json=[self._pr_json(pr) for pr in await self.pull_requests_for_commit(f"{owner}/{repo}", sha)])
+
+    async def _http_files(self, owner: str, repo: str, number: str, *, query: dict, **_) -> httpx.Response:
+        files = await self.list_changed_files(f"{owner}/{repo}", int(number))
+        items = [{"filename": f.path, "status": f.status, **({"patch": f.patch} if f.patch is not None else {}),
+                  **({"previous_filename": f.previous_path} if f.previous_path else {})} for f in files]
+        return httpx.Response(200, json=self._page(items, query))
+
+    async def _http_review_comments(self, owner: str, repo: str, number: str, *, query: dict, **_) -> httpx.Response:
+        comments = await self.list_review_comments(f"{owner}/{repo}", int(number))
+        items = [{"id": c.id, "body": c.body, "user": {"login": c.user_login}, "path": c.path, "line": c.line} for c in comments]
+        return httpx.Response(200, json=self._page(items, query))
+
+    async def _http_review(self, owner: str, repo: str, number: str, *, body: dict, **_) -> httpx.Response:
+        comments = [ReviewComment(path=c["path"], line=c["line"], body=c["body"], side=c.get("side", "RIGHT"),
+                                  start_line=c.get("start_line")) for c in body.get("comments", [])]
+        review_id = await self.create_review(f"{owner}/{repo}", int(number), commit_id=body["commit_id"], body=body["body"],
+                                             comments=comments)
+        return httpx.Response(200, json={"id": review_id, "state": "COMMENTED", "body": body["body"]})
+
+    async def _http_issue_comments(self, owner: str, repo: str, number: str, *, query: dict, **_) -> httpx.Response:
+        self._record("list_issue_comments", repo=f"{owner}/{repo}", number=int(number))
+        items = [{"id": c.id, "body": c.body, "user": {"login": c.user_login}} for c in self.issue_comments.get(int(number), [])]
+        return httpx.Response(200, json=self._page(items, query))
+
+    async def _http_create_comment(self, owner: str, repo: str, number: str, *, body: dict, **_) -> httpx.Response:
+        comment_id = await self.create_comment(f"{owner}/{repo}", int(number), body["body"])
+        return httpx.Response(201, json={"id": comment_id, "body": body["body"], "user": {"login": self.bot_login}})
+
+    async def _http_edit_comment(self, owner: str, repo: str, comment_id: str, *, body: dict, **_) -> httpx.Response:
+        self._record("edit_comment", repo=f"{owner}/{repo}", comment_id=int(comment_id), body=body["body"])
+        for number, comments in self.issue_comments.items():
+            for index, comment in enumerate(comments):
+                if comment.id == int(comment_id):
+                    comments[index] = replace(comment, body=body["body"])
+                    return httpx.Response(200, json={"id": comment.id, "body": body["body"]})
+        return httpx.Response(404, json={"message": "Not Found"})
+
+    async def _http_create_check_run(self, owner: str, repo: str, *, body: dict, **_) -> httpx.Response:
+        run_id = await self.create_check_run(f"{owner}/{repo}", name=body["name"], head_sha=body["head_sha"],
+                                             status=body.get("status", "queued"), output=_output(body.get("output")),
+                                             external_id=body.get("external_id", ""))
+        return httpx.Response(201, json={"id": run_id, "head_sha": body["head_sha"], "status": body.get("status", "queued")})
+
+    async def _http_update_check_run(self, owner: str, repo: str, run_id: str, *, body: dict, **_) -> httpx.Response:
+        await self.update_check_run(f"{owner}/{repo}", int(run_id), status=body.get("status"),
+                                    conclusion=body.get("conclusion"), output=_output(body.get("output")))
+        return httpx.Response(200, json={"id": int(run_id), **{k: v for k, v in self.check_runs[int(run_id)].items()
+                                                                if k in ("status", "conclusion", "head_sha")}})
+
+    async def _http_permission(self, owner: str, repo: str, login: str, **_) -> httpx.Response:
+        permission = await self.get_collaborator_permission(f"{owner}/{repo}", login)
+        if permission == "none":
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(200, json={"permission": permission, "user": {"login": login}})
+
+    async def _http_contents(self, owner: str, repo: str, path: str, *, query: dict, **_) -> httpx.Response:
+        import base64
+
+        content = await self.get_file(f"{owner}/{repo}", path, query.get("ref", ""))
+        if content is None:
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(200, json={"type": "file", "path": path, "encoding": "base64",
+                                         "content": base64.b64encode(content).decode()})
+
+
+def _output(data: dict | None) -> CheckOutput | None:
+    if data is None:
+        return None
+    notes = tuple(Annotation(path=a["path"], start_line=a["start_line"], end_line=a["end_line"], level=a["annotation_level"],
+                             message=a["message"], title=a.get("title", "")) for a in data.get("annotations", []))
+    return CheckOutput(title=data["title"], summary=data["summary"], text=data.get("text", ""), annotations=notes)
+
+
+_REPO = r"/repos/([^/]+)/([^/]+)"
+_ROUTES = [
+    ("POST", r"/app/installations/(\d+)/access_tokens", "token"),
+    ("GET", _REPO + r"/tarball/([^/]+)", "tarball"),
+    ("GET", _REPO + r"/pulls/(\d+)", "pull"),
+    ("GET", _REPO + r"/commits/([^/]+)/pulls", "pulls_for_commit"),
+    ("GET", _REPO + r"/pulls/(\d+)/files", "files"),
+    ("GET", _REPO + r"/pulls/(\d+)/comments", "review_comments"),
+    ("POST", _REPO + r"/pulls/(\d+)/reviews", "review"),
+    ("GET", _REPO + r"/issues/(\d+)/comments", "issue_comments"),
+    ("POST", _REPO + r"/issues/(\d+)/comments", "create_comment"),
+    ("PATCH", _REPO + r"/issues/comments/(\d+)", "edit_comment"),
+    ("POST", _REPO + r"/check-runs", "create_check_run"),
+    ("PATCH", _REPO + r"/check-runs/(\d+)", "update_check_run"),
+    ("GET", _REPO + r"/collaborators/([^/]+)/permission", "permission"),
+    ("GET", _REPO + r"/contents/(.+)", "contents"),
+]

@@ -1,66 +1,24 @@
 """Every request the GitHub adapter sends, validated by a prism mock of GitHub's REST description.
 
-The mock serves tests/fixtures/openapi/github-trimmed.json (scripts/trim-openapi.py) on loopback with
-`--errors`, so a request that breaks the description gets a 422 and the adapter raises ForgeError.
-The tarball download is not sent here: its answer is a redirect to another host.
+The mock (tests/service/mockgithub.py) serves tests/fixtures/openapi/github-trimmed.json on loopback
+with `--errors`, so a request that breaks the description gets a 422 and the adapter raises
+ForgeError. The tarball download is not sent here: its answer is a redirect to another host (the
+end-to-end test sends it through the stub in front of prism).
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.forge.base import Annotation, CheckOutput, ForgeError, ReviewComment
 from bot.forge.github import GitHubApp
 
-ROOT = Path(__file__).resolve().parents[2]
-PRISM = ROOT / ".tools/npm/node_modules/.bin/prism"
-SPEC = ROOT / "tests/fixtures/openapi/github-trimmed.json"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
-def prism_url(tmp_path_factory):
-    if not PRISM.exists():
-        pytest.skip("prism is not installed: run scripts/install-test-assets.sh")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("prism") / "prism.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(PRISM), "mock", "--errors", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
-                                stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 60
-        while "Prism is listening" not in log.read_text():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"prism did not start:\n{log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def app(prism_url):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-    return GitHubApp(app_id=123, private_key=pem, api_url=prism_url, bot_login="chartwarden[bot]")
+def app(prism_url, app_key):
+    return GitHubApp(app_id=123, private_key=app_key[0], api_url=prism_url, bot_login="chartwarden[bot]")
 
 
 def run(coro):

@@ -57,6 +57,56 @@ securityContext:
 """
 
 
+# What the opened pull request of `trees()` gets, whichever way the forge is reached.
+SUMMARY = (
+    "Audited 1 target at `ec26c3e` against base `f95f852`.\n"
+    "\n"
+    "| Target | Score | Base score | New | Fixed | Existing |\n"
+    "|---|---:|---:|---:|---:|---:|\n"
+    "| `charts/web` | 5.0/10 | 9.0/10 | 1 | 1 | 1 |\n"
+    "\n"
+    "**1 new**, 1 fixed, 1 unchanged.\n"
+    "\n"
+    "Threshold: new findings of severity high or above fail this check; so do errors the base did not have.\n"
+    "\n"
+    "### New findings\n"
+    "\n"
+    "| Severity | Rule | Where | Message |\n"
+    "|---|---|---|---|\n"
+    '| critical | `container-privileged` | `charts/web/values.yaml:5` | container "web" runs privileged |\n'
+    "\n"
+    "### Fixed\n"
+    "\n"
+    "| Severity | Rule | Where | Message |\n"
+    "|---|---|---|---|\n"
+    "| low | `chart-readme` | `charts/web/Chart.yaml` | chart has no README.md |\n"
+)
+
+ANNOTATION = {
+    "path": "charts/web/values.yaml", "start_line": 5, "end_line": 5, "annotation_level": "failure",
+    "message": 'container "web" runs privileged\n\nFix: set `securityContext.privileged: false` (or remove the key) '
+               "and add only the specific capability the process needs.",
+    "title": "container-privileged (critical)",
+}
+
+REVIEW_BODY = ("Chartwarden: 1 new finding on lines this pull request changed (at `ec26c3e`). "
+               f"The check run has the full report.\n\n<!-- chartwarden:review {HEAD} -->")
+REVIEW_COMMENT = {
+    "path": "charts/web/values.yaml", "line": 5, "side": "RIGHT",
+    "body": '**container-privileged** (critical): container "web" runs privileged\n\n'
+            "Fix: set `securityContext.privileged: false` (or remove the key) and add only the specific capability "
+            "the process needs.\n\n```suggestion\n  privileged: false\n```\n\n"
+            f"<!-- chartwarden:finding {PRIVILEGED_FP} -->",
+}
+
+SUMMARY_COMMENT = (
+    f"{MARKER}\n### Chartwarden audit\n\n"
+    "At `ec26c3e` the **Chartwarden** check fails: 1 new finding (1 critical), 1 fixed.\n\n"
+    "| Target | Score |\n|---|---:|\n| `charts/web` | 5.0/10 |\n\n"
+    "1 new, 1 fixed, 1 unchanged. Details are in the check run.\n"
+)
+
+
 def config(**comments) -> str:
     """Only the three rules this scenario is about, so rules added later do not change it."""
     data = {"failOn": "high", "checks": {"disable": sorted(set(all_rules()) - KEEP)}}
@@ -98,55 +148,16 @@ def test_an_opened_pull_request_gets_a_check_run_one_review_and_a_summary_commen
     assert (run["name"], run["head_sha"], run["status"], run["conclusion"]) == ("Chartwarden", HEAD, "completed", "failure")
     assert forge.calls[0][1]["status"] == "in_progress" and forge.calls[0][1]["external_id"] == "2"
     assert run["title"] == "1 new finding (1 critical), 1 fixed"
-    assert run["summary"] == (
-        "Audited 1 target at `ec26c3e` against base `f95f852`.\n"
-        "\n"
-        "| Target | Score | Base score | New | Fixed | Existing |\n"
-        "|---|---:|---:|---:|---:|---:|\n"
-        "| `charts/web` | 5.0/10 | 9.0/10 | 1 | 1 | 1 |\n"
-        "\n"
-        "**1 new**, 1 fixed, 1 unchanged.\n"
-        "\n"
-        "Threshold: new findings of severity high or above fail this check; so do errors the base did not have.\n"
-        "\n"
-        "### New findings\n"
-        "\n"
-        "| Severity | Rule | Where | Message |\n"
-        "|---|---|---|---|\n"
-        '| critical | `container-privileged` | `charts/web/values.yaml:5` | container "web" runs privileged |\n'
-        "\n"
-        "### Fixed\n"
-        "\n"
-        "| Severity | Rule | Where | Message |\n"
-        "|---|---|---|---|\n"
-        "| low | `chart-readme` | `charts/web/Chart.yaml` | chart has no README.md |\n"
-    )
+    assert run["summary"] == SUMMARY
     [note] = run["annotations"]
-    assert note.as_dict() == {
-        "path": "charts/web/values.yaml", "start_line": 5, "end_line": 5, "annotation_level": "failure",
-        "message": 'container "web" runs privileged\n\nFix: set `securityContext.privileged: false` (or remove the key) '
-                   "and add only the specific capability the process needs.",
-        "title": "container-privileged (critical)",
-    }
+    assert note.as_dict() == ANNOTATION
     [review] = forge.reviews
     assert (review["number"], review["commit_id"]) == (2, HEAD)
-    assert review["body"] == ("Chartwarden: 1 new finding on lines this pull request changed (at `ec26c3e`). "
-                              f"The check run has the full report.\n\n<!-- chartwarden:review {HEAD} -->")
+    assert review["body"] == REVIEW_BODY
     [comment] = review["comments"]
-    assert comment.as_dict() == {
-        "path": "charts/web/values.yaml", "line": 5, "side": "RIGHT",
-        "body": '**container-privileged** (critical): container "web" runs privileged\n\n'
-                "Fix: set `securityContext.privileged: false` (or remove the key) and add only the specific capability "
-                "the process needs.\n\n```suggestion\n  privileged: false\n```\n\n"
-                f"<!-- chartwarden:finding {PRIVILEGED_FP} -->",
-    }
+    assert comment.as_dict() == REVIEW_COMMENT
     [summary] = forge.issue_comments[2]
-    assert summary.body == (
-        f"{MARKER}\n### Chartwarden audit\n\n"
-        "At `ec26c3e` the **Chartwarden** check fails: 1 new finding (1 critical), 1 fixed.\n\n"
-        "| Target | Score |\n|---|---:|\n| `charts/web` | 5.0/10 |\n\n"
-        "1 new, 1 fixed, 1 unchanged. Details are in the check run.\n"
-    )
+    assert summary.body == SUMMARY_COMMENT
 
 
 def test_a_second_run_repeats_no_review_comment_and_edits_the_summary_in_place():
