@@ -52,14 +52,26 @@ class ChartSource:
         return str(self.chart_yaml.get("name") or self.root.name)
 
     def _load_map(self, rel: str) -> dict:
-        text = self.read(rel)
-        if not text:
+        node = self._first_node(rel)
+        if node is None:
             return {}
         try:
-            docs = yamlindex.load_all(text)
-        except yamlindex.YamlError:
+            data = yamlindex.construct(node)
+        except Exception:  # a constructor error (odd tag) is the render's to report, not a crash
             return {}
-        return docs[0] if docs and isinstance(docs[0], dict) else {}
+        return data if isinstance(data, dict) else {}
+
+    def _first_node(self, rel: str):
+        """The first document of a YAML file, composed once: data and key lines both come from it."""
+        cache_key = ("node", rel)
+        if cache_key not in self._texts:
+            text = self.read(rel) or ""
+            try:
+                nodes = yamlindex.compose_all(text)
+            except yamlindex.YamlError:
+                nodes = []
+            self._texts[cache_key] = nodes[0] if nodes else None
+        return self._texts[cache_key]
 
     @cached_property
     def files(self) -> list[str]:
@@ -81,13 +93,9 @@ class ChartSource:
         not parse. Parsed once per chart: rules and the locator both ask for values.yaml."""
         cache_key = ("entries", rel)
         if cache_key not in self._texts:
-            text = self.read(rel) or ""
-            try:
-                nodes = yamlindex.compose_all(text)
-                entries = yamlindex.entries(nodes[0]) if nodes else ()
-                self._texts[cache_key] = {entry.path: (entry.line, entry.value) for entry in entries}
-            except yamlindex.YamlError:
-                self._texts[cache_key] = {}
+            node = self._first_node(rel)
+            entries = yamlindex.entries(node) if node is not None else ()
+            self._texts[cache_key] = {entry.path: (entry.line, entry.value) for entry in entries}
         return self._texts[cache_key]
 
     def key_lines(self, rel: str) -> dict[tuple, int]:
