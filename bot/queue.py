@@ -11,6 +11,11 @@ about a claimed job is fenced by the claim's token, so a worker that lost its le
 someone else's attempt done or failed. A failing job is queued again after an exponential backoff
 and, once it has used its attempts, stays in state "dead" with its error.
 
+Deferral: a job whose handler met a rate limit (`defer`) is queued again for when the limit ends,
+without using an attempt: waiting for GitHub is not a failure. With an installation id, that
+installation's other queued jobs are parked until then too, so no worker, in any process, starts
+one of them early. `skip` ends a job that must not run (its installation or repository is gone).
+
 Supersede: a job enqueued with `supersedes=True` (a pull request's new head SHA) marks the queued
 jobs of the same `supersede_key` for other SHAs "superseded": their work would only be overwritten.
 """
@@ -28,7 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from bot.store import Job, is_postgres, utcnow
 
 JOBS = Job.__table__
-STATES = ("queued", "running", "done", "dead", "superseded")
+STATES = ("queued", "running", "done", "dead", "superseded", "skipped")
 LEASE_LOST = "lease expired: the worker stopped renewing it (crashed or killed)"
 
 
@@ -205,6 +210,37 @@ class Queue:
         with self.engine.begin() as conn:
             result = conn.execute(self._fenced(claimed).values(**values))
         return values["state"] if result.rowcount == 1 else None
+
+    def defer(self, claimed: Claimed, reason: str, delay: timedelta, *, installation_id: int | None = None) -> str | None:
+        """Queue the job again after `delay` without counting this attempt; park the installation's queued jobs.
+
+        Returns "queued", or None when this attempt had already lost its lease.
+        """
+        until = self.clock() + max(delay, timedelta(0))
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                self._fenced(claimed).values(
+                    state="queued", attempts=JOBS.c.attempts - 1, last_error=reason[:8000], run_after=until,
+                    lease_token="", lease_expires_at=None,
+                )
+            )
+            if result.rowcount == 1 and installation_id is not None:
+                conn.execute(
+                    sa.update(JOBS)
+                    .where(JOBS.c.installation_id == installation_id, JOBS.c.state == "queued", JOBS.c.run_after < until)
+                    .values(run_after=until)
+                )
+        return "queued" if result.rowcount == 1 else None
+
+    def skip(self, claimed: Claimed, reason: str) -> bool:
+        """End the job without running it; `last_error` keeps the reason."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                self._fenced(claimed).values(
+                    state="skipped", finished_at=self.clock(), lease_token="", lease_expires_at=None, last_error=reason[:8000]
+                )
+            )
+        return result.rowcount == 1
 
     # -- looking -----------------------------------------------------------------------------
 

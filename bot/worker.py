@@ -23,11 +23,21 @@ Handler = Callable[[Claimed], Awaitable[None]]
 
 
 class RetryLater(Exception):
-    """Raised by a handler to have its job tried again no sooner than `retry_after`."""
+    """Raised by a handler to have its job tried again no sooner than `retry_after`.
 
-    def __init__(self, message: str, retry_after: timedelta):
+    The forge raises it when GitHub asks to wait (a rate limit): the job is deferred, which does not
+    use one of its attempts. With `installation_id`, the limit holds for that whole installation, and
+    its other queued jobs are parked until then too.
+    """
+
+    def __init__(self, message: str, retry_after: timedelta, *, installation_id: int | None = None):
         super().__init__(message)
         self.retry_after = retry_after
+        self.installation_id = installation_id
+
+
+class Skip(Exception):
+    """Raised by a handler when a job must not run at all (its installation or repository is gone)."""
 
 
 def default_worker_id() -> str:
@@ -84,11 +94,18 @@ class Worker:
             if not lost.is_set():
                 raise  # shutting down: the lease lapses and another worker takes the job
             outcome = "lost"  # the lease went to another worker: whatever it records stands
+        except RetryLater as exc:
+            log.info("job deferred", extra={**extra, "reason": str(exc), "retry_after_s": exc.retry_after.total_seconds()})
+            state = await asyncio.to_thread(
+                self.queue.defer, claimed, describe(exc), exc.retry_after, installation_id=exc.installation_id
+            )
+            outcome = "deferred" if state else "lost"
+        except Skip as exc:
+            log.info("job skipped", extra={**extra, "reason": str(exc)})
+            outcome = "skipped" if await asyncio.to_thread(self.queue.skip, claimed, str(exc)) else "lost"
         except Exception as exc:  # a handler's failure is the job's, never the worker's
             log.exception("job failed", extra=extra)
-            state = await asyncio.to_thread(
-                self.queue.fail, claimed, describe(exc), retry_after=getattr(exc, "retry_after", None)
-            )
+            state = await asyncio.to_thread(self.queue.fail, claimed, describe(exc))
             outcome = {"queued": "retry", "dead": "dead"}.get(state or "", "lost")
         else:
             if not await asyncio.to_thread(self.queue.complete, claimed):

@@ -53,27 +53,26 @@ class Server:
         return [(r.method, r.url.path + (f"?{r.url.query.decode()}" if r.url.query else "")) for r in self.requests]
 
 
-def make_app(keys, server: Server, metrics=None, max_wait=60) -> GitHubApp:
+def make_app(keys, server: Server, metrics=None, max_wait=60, sleeps=None) -> GitHubApp:
+    extra = {"sleep": sleeps.sleep} if sleeps is not None else {}
     return GitHubApp(app_id=123, private_key=keys[0], api_url="http://127.0.0.1:9/", bot_login="chartwarden[bot]",
-                     metrics=metrics, max_wait=timedelta(seconds=max_wait), transport=httpx.MockTransport(server))
+                     metrics=metrics, max_wait=timedelta(seconds=max_wait), transport=httpx.MockTransport(server), **extra)
 
 
 def run(coro):
     return asyncio.run(coro)
 
 
+class Sleeps(list):
+    """The adapter's waits, recorded (rounded to seconds) instead of slept."""
+
+    async def sleep(self, seconds: float) -> None:
+        self.append(round(seconds))
+
+
 @pytest.fixture
-def sleeps(monkeypatch):
-    """githubkit's in-request waits, recorded instead of slept."""
-    import githubkit.core
-
-    waited: list[float] = []
-
-    async def fake_sleep(seconds):
-        waited.append(round(seconds))
-
-    monkeypatch.setattr(githubkit.core.anyio, "sleep", fake_sleep)
-    return waited
+def sleeps():
+    return Sleeps()
 
 
 def test_the_app_jwt_buys_an_installation_token_that_is_cached_across_jobs(keys):
@@ -127,7 +126,7 @@ def test_check_run_updates_carry_conclusion_output_and_annotations(keys):
 def test_a_short_retry_after_is_waited_in_place_once(keys, sleeps):
     limited = httpx.Response(403, headers={"retry-after": "3"}, json={"message": "You have exceeded a secondary rate limit."})
     server = Server({("POST", "/repos/o/r/check-runs"): [limited, httpx.Response(201, json={"id": 9})]})
-    app = make_app(keys, server)
+    app = make_app(keys, server, sleeps=sleeps)
 
     async def scenario():
         async with app.forge(1) as forge:
@@ -141,24 +140,29 @@ def test_a_long_primary_limit_goes_back_to_the_queue_with_the_reset_delay(keys, 
     reset = str(int(time.time()) + 1800)
     limited = httpx.Response(403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset},
                              json={"message": "API rate limit exceeded"})
-    server = Server({("GET", "/repos/o/r/pulls/2"): limited})
-    app = make_app(keys, server)
+    server = Server({("GET", "/repos/o/r/pulls/2"): limited, ("GET", "/repos/o/r/pulls/3"): httpx.Response(200, json={})})
+    app = make_app(keys, server, sleeps=sleeps)
 
-    async def scenario():
+    async def scenario(number):
         async with app.forge(1) as forge:
-            await forge.get_pull_request("o/r", 2)
+            await forge.get_pull_request("o/r", number)
 
     with pytest.raises(RetryLater) as caught:
-        run(scenario())
-    assert str(caught.value) == "GitHub rate limit on get pull request #2"
+        run(scenario(2))
+    assert (str(caught.value), caught.value.installation_id) == ("GitHub rate limit on get pull request #2", 1)
     assert 1790 <= caught.value.retry_after.total_seconds() <= 1800
+    with pytest.raises(RetryLater) as again:  # another job of the installation: held back, nothing sent
+        run(scenario(3))
+    assert str(again.value) == "GitHub rate limit on get pull request #3"
+    assert 1790 <= again.value.retry_after.total_seconds() <= 1800
+    assert server.seen() == [("POST", "/app/installations/1/access_tokens"), ("GET", "/repos/o/r/pulls/2")]
     assert sleeps == []
 
 
 def test_a_secondary_limit_without_headers_waits_at_least_a_minute_through_the_queue(keys, sleeps):
     limited = httpx.Response(403, json={"message": "You have exceeded a secondary rate limit. Please wait a few minutes."})
     server = Server({("POST", "/repos/o/r/pulls/2/reviews"): limited})
-    app = make_app(keys, server)
+    app = make_app(keys, server, max_wait=30, sleeps=sleeps)
 
     async def scenario():
         async with app.forge(1) as forge:
@@ -166,13 +170,57 @@ def test_a_secondary_limit_without_headers_waits_at_least_a_minute_through_the_q
 
     with pytest.raises(RetryLater) as caught:
         run(scenario())
-    assert (str(caught.value), caught.value.retry_after) == ("GitHub secondary rate limit on review on #2", timedelta(seconds=60))
+    assert (str(caught.value), round(caught.value.retry_after.total_seconds())) == ("GitHub secondary rate limit on review on #2", 60)
     assert sleeps == []
+
+
+def test_a_secondary_limit_within_max_wait_is_slept_before_the_next_request(keys, sleeps):
+    limited = httpx.Response(403, json={"message": "You have exceeded a secondary rate limit. Please wait a few minutes."})
+    server = Server({("POST", "/repos/o/r/pulls/2/reviews"): [limited, httpx.Response(200, json={"id": 80})]})
+    app = make_app(keys, server, max_wait=60, sleeps=sleeps)
+
+    async def scenario():
+        async with app.forge(1) as forge:
+            return await forge.create_review("o/r", 2, commit_id="a" * 40, body="b", comments=[ReviewComment("f.yaml", 3, "x")])
+
+    assert run(scenario()) == 80
+    assert sleeps == [60]
+
+
+def test_an_answer_announcing_an_exhausted_budget_holds_the_next_request_until_the_reset(keys, sleeps):
+    reset = str(int(time.time()) + 20)
+    last = httpx.Response(200, json={"number": 2}, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset})
+    server = Server({("GET", "/repos/o/r/pulls/2"): last, ("GET", "/repos/o/r/pulls/3"): httpx.Response(200, json={"number": 3})})
+    app = make_app(keys, server, sleeps=sleeps)
+
+    async def scenario():
+        async with app.forge(1) as forge:
+            return (await forge.get_pull_request("o/r", 2)).number, (await forge.get_pull_request("o/r", 3)).number
+
+    assert run(scenario()) == (2, 3)
+    assert len(sleeps) == 1 and 18 <= sleeps[0] <= 20
+
+
+@pytest.mark.parametrize("status, headers, message, expected", [
+    (429, {"retry-after": "7"}, "slow down", (1007.0, "rate limit")),
+    (403, {"retry-after": "7"}, "You have exceeded a secondary rate limit", (1007.0, "secondary rate limit")),
+    (403, {"retry-after": "Thu, 01 Jan 1970 00:17:00 GMT"}, "", (1020.0, "rate limit")),
+    (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1500"}, "API rate limit exceeded", (1500.0, "rate limit")),
+    (429, {}, "", (1060.0, "secondary rate limit")),
+    (403, {}, "You have exceeded a secondary rate limit.", (1060.0, "secondary rate limit")),
+    (403, {}, "Resource not accessible by integration", None),
+    (200, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1300"}, "", (1300.0, "rate limit")),
+    (200, {"x-ratelimit-remaining": "12", "x-ratelimit-reset": "1300"}, "", None),
+])
+def test_which_answers_close_the_gate_and_until_when(status, headers, message, expected):
+    from bot.forge.github import limit_until
+
+    assert limit_until(httpx.Response(status, headers=headers, json={"message": message}), 1000.0) == expected
 
 
 def test_server_errors_are_retried_twice_then_reported(keys, sleeps):
     server = Server({("GET", "/repos/o/r/pulls/2"): httpx.Response(502, json={"message": "Bad Gateway"})})
-    app = make_app(keys, server)
+    app = make_app(keys, server, sleeps=sleeps)
 
     async def scenario():
         async with app.forge(1) as forge:

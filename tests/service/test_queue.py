@@ -58,7 +58,7 @@ def test_claim_runs_a_job_once_and_completes_it(engine):
     assert queue.complete(claimed) is True
     row = queue.get(job_id)
     assert (row["state"], row["finished_at"], row["lease_token"]) == ("done", T0, "")
-    assert queue.depth() == {"queued": 0, "running": 0, "done": 1, "dead": 0, "superseded": 0}
+    assert queue.depth() == {"queued": 0, "running": 0, "done": 1, "dead": 0, "superseded": 0, "skipped": 0}
 
 
 def test_jobs_are_claimed_in_order_and_delayed_ones_wait(engine):
@@ -159,7 +159,7 @@ def test_a_newer_head_sha_supersedes_queued_jobs_of_older_shas_for_the_same_pull
         same_sha: ("queued", None),
         newest: ("queued", None),
     }
-    assert queue.depth() == {"queued": 3, "running": 1, "done": 0, "dead": 0, "superseded": 2}
+    assert queue.depth() == {"queued": 3, "running": 1, "done": 0, "dead": 0, "superseded": 2, "skipped": 0}
 
 
 def test_enqueue_joins_the_callers_transaction(engine):
@@ -190,11 +190,42 @@ def test_worker_records_success_failure_and_retry_later(sqlite_engine):
     worker = Worker(queue, handle, worker_id="w", on_finished=lambda job, outcome, _d: finished.append((job.id, outcome)))
     assert asyncio.run(worker.run(until_idle=True)) == 3
     assert seen == ["ok", "boom", "later"]
-    assert finished == [(ok, "done"), (boom, "retry"), (later, "retry")]
+    assert finished == [(ok, "done"), (boom, "retry"), (later, "deferred")]
     assert queue.get(ok)["state"] == "done"
-    assert (queue.get(boom)["state"], queue.get(boom)["last_error"]) == ("queued", "RuntimeError: boom")
+    assert (queue.get(boom)["state"], queue.get(boom)["attempts"], queue.get(boom)["last_error"]) == ("queued", 1, "RuntimeError: boom")
     row = queue.get(later)
-    assert (row["last_error"], round((row["run_after"] - row["started_at"]).total_seconds())) == ("RetryLater: rate limited", 900)
+    assert (row["state"], row["attempts"], row["last_error"]) == ("queued", 0, "RetryLater: rate limited")  # waiting is no failure
+    assert round((row["run_after"] - row["started_at"]).total_seconds()) == 900
+
+
+def test_a_deferral_parks_the_installations_queued_jobs_and_costs_no_attempt(engine):
+    clock = Clock()
+    queue = make_queue(engine, clock, max_attempts=1)
+    limited, same, soon_anyway, other = (
+        queue.enqueue(JobSpec(event="e", installation_id=inst, delay=timedelta(seconds=delay)))
+        for inst, delay in ((7, 0), (7, 0), (7, 900), (8, 0)))
+    claimed = queue.claim("w")
+    assert claimed.id == limited
+    assert queue.defer(claimed, "RetryLater: GitHub rate limit on x", timedelta(seconds=600), installation_id=7) == "queued"
+    assert [(queue.get(j)["state"], queue.get(j)["attempts"], queue.get(j)["run_after"] - T0) for j in (limited, same, soon_anyway, other)] == [
+        ("queued", 0, timedelta(seconds=600)), ("queued", 0, timedelta(seconds=600)),
+        ("queued", 0, timedelta(seconds=900)), ("queued", 0, timedelta(0))]
+    assert queue.claim("w").id == other
+    assert queue.claim("w") is None
+    clock.advance(600)
+    again = queue.claim("w")
+    assert (again.id, again.attempts) == (limited, 1)  # max_attempts=1: the deferral did not use it up
+    assert queue.defer(claimed, "stale attempt", timedelta(seconds=1)) is None  # fenced: the lease is gone
+
+
+def test_a_skipped_job_ends_with_its_reason(engine):
+    queue = make_queue(engine, Clock())
+    job_id = queue.enqueue(JobSpec(event="pull_request", installation_id=7))
+    claimed = queue.claim("w")
+    assert queue.skip(claimed, "installation 7 was deleted") is True
+    row = queue.get(job_id)
+    assert (row["state"], row["last_error"], row["finished_at"]) == ("skipped", "installation 7 was deleted", T0)
+    assert queue.depth() == {"queued": 0, "running": 0, "done": 0, "dead": 0, "superseded": 0, "skipped": 1}
 
 
 def test_worker_stops_a_job_whose_lease_was_taken_over(sqlite_engine):
