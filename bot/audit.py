@@ -92,7 +92,9 @@ class _Runner:
         try:
             return list(rule.func(arg, self.ctx) or ())
         except Exception as exc:  # a bug in one rule must not lose the rest of the audit
-            problems.append(InputProblem(where, None, f"rule {rule.id} failed: {type(exc).__name__}: {exc}"))
+            detail = " ".join(str(exc).split())
+            detail = detail if len(detail) <= 160 else detail[:157] + "..."
+            problems.append(InputProblem(where, None, f"rule {rule.id} failed: {type(exc).__name__}: {detail}"))
             return []
 
     def object_rule_hits(self, objects: list[K8sObject], problems, where):

@@ -10,7 +10,6 @@ from bot import __version__
 from bot.config import ConfigError, RepoConfig, find_config, load_config
 from bot.findings import Severity
 from bot.helm import HelmMissing
-from bot.ruledocs import DocError
 
 
 class UsageError(Exception):
@@ -154,9 +153,12 @@ def cmd_rules(args) -> int:
         rule = rules.get(args.rule_id)
         if rule is None:
             raise UsageError(f"unknown rule {args.rule_id!r} (see `chartwarden rules`)")
-        from bot.ruledocs import rule_markdown
+        from bot.ruledocs import DocError, rule_markdown
 
-        sys.stdout.write(rule_markdown(rule))
+        try:
+            sys.stdout.write(rule_markdown(rule))
+        except DocError as exc:
+            raise UsageError(str(exc)) from None
         return 0
     width = max(len(r) for r in rules)
     for rule in rules.values():
@@ -172,9 +174,12 @@ def cmd_action(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from bot.ruledocs import write_docs
+    from bot.ruledocs import DocError, write_docs
 
-    stale = write_docs(Path(args.out), check=args.check)
+    try:
+        stale = write_docs(Path(args.out), check=args.check)
+    except DocError as exc:
+        raise UsageError(str(exc)) from None
     if args.check and stale:
         print(f"{args.out}: stale rule docs: {', '.join(stale)}; run `chartwarden docs`", file=sys.stderr)
         return 1
@@ -199,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"audit": cmd_audit, "rules": cmd_rules, "docs": cmd_docs, "action": cmd_action, "serve": cmd_serve, "worker": cmd_worker}
     try:
         return handlers[args.command](args)
-    except (UsageError, ConfigError, HelmMissing, DocError) as exc:
+    except (UsageError, ConfigError, HelmMissing) as exc:
         print(f"chartwarden: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

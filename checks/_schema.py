@@ -16,11 +16,9 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterator
 
-import jsonschema
-from referencing import Registry, Resource
 
 Version = tuple[int, int]
 
@@ -30,9 +28,15 @@ _VALIDATORS: dict[tuple, Any] = {}
 
 
 def _schema_root():
-    import importlib_resources
+    """The schemas folder of kubernetes-validate, found without importing the package (its
+    import pulls in jsonschema, ~50 ms)."""
+    from importlib.util import find_spec
+    from pathlib import Path
 
-    return importlib_resources.files("kubernetes_validate").joinpath("kubernetes-json-schema")
+    spec = find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("kubernetes_validate")
+    return Path(list(spec.submodule_search_locations)[0]) / "kubernetes-json-schema"
 
 
 @lru_cache(maxsize=1)
@@ -60,27 +64,77 @@ def _is_string(checker, instance) -> bool:
     return isinstance(instance, (str, datetime.date))
 
 
-_Validator = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator,
-    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("string", _is_string),
-)
+@lru_cache(maxsize=1)
+def _validator_class():
+    """jsonschema is imported only when an object fails the fast pass (it costs ~50 ms to import)."""
+    import jsonschema
+
+    return jsonschema.validators.extend(
+        jsonschema.Draft202012Validator,
+        type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("string", _is_string),
+    )
 
 
 @dataclass(frozen=True)
 class _Release:
     base: str  # the definitions' $id
-    registry: Registry
     index: dict  # (apiVersion, kind) -> definition name
-    defs: dict  # definition name -> schema, for the fast pass
+    defs: dict  # definition name -> schema (descriptions dropped)
+
+    @cached_property
+    def registry(self):
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT202012
+
+        return Registry().with_resource(self.base, DRAFT202012.create_resource({"$id": self.base, "$defs": self.defs}))
+
+
+def _strip_descriptions(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip_descriptions(v) for k, v in node.items() if k != "description"}
+    if isinstance(node, list):
+        return [_strip_descriptions(v) for v in node]
+    return node
+
+
+def _definitions(folder: str) -> dict | None:
+    """A release's definitions without descriptions (a quarter of the size), cached on disk:
+    parsing the shipped 1.2 MB file on every run cost more than checking a whole chart."""
+    import os
+    from pathlib import Path
+
+    from platformdirs import user_cache_dir
+
+    try:
+        shipped_file = _schema_root().joinpath(folder, "_definitions.json")
+        stat = shipped_file.stat()
+    except (OSError, ModuleNotFoundError):
+        return None
+    tag = f"{stat.st_size}-{int(stat.st_mtime)}"  # a new kubernetes-validate release changes the file
+    cache = Path(os.environ.get("CHARTWARDEN_CACHE_DIR") or user_cache_dir("chartwarden")) / "schemas" / f"{tag}-{folder}.json"
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    try:
+        shipped = json.loads(shipped_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pruned = {"$id": shipped.get("$id"), "$defs": _strip_descriptions(shipped.get("$defs") or {})}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(pruned, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return pruned
 
 
 @lru_cache(maxsize=8)
 def _release(version: Version, strict: bool) -> _Release | None:
-    folder = f"v{version[0]}.{version[1]}.0-local" + ("-strict" if strict else "")
-    try:
-        text = _schema_root().joinpath(folder, "_definitions.json").read_text(encoding="utf-8")
-        definitions = json.loads(text)
-    except (OSError, ValueError):
+    definitions = _definitions(f"v{version[0]}.{version[1]}.0-local" + ("-strict" if strict else ""))
+    if definitions is None:
         return None
     index: dict[tuple[str, str], str] = {}
     for name, schema in (definitions.get("$defs") or {}).items():
@@ -89,8 +143,7 @@ def _release(version: Version, strict: bool) -> _Release | None:
             api_version = f"{group}/{api}" if group else api
             index.setdefault((api_version, kind), name)
     base = definitions.get("$id") or "https://kubernetes.io/api/_definitions.json"
-    registry = Registry().with_resource(base, Resource.from_contents(definitions))
-    return _Release(base, registry, index, definitions.get("$defs") or {})
+    return _Release(base, index, definitions.get("$defs") or {})
 
 
 def validator(version: Version, api_version: str, kind: str, strict: bool = True):
@@ -103,7 +156,7 @@ def validator(version: Version, api_version: str, kind: str, strict: bool = True
             release = _release(version, strict)
             name = release.index.get((api_version, kind)) if release else None
             _VALIDATORS[key] = (
-                _Validator({"$ref": f"{release.base}#/$defs/{name}"}, registry=release.registry) if name else None
+                _validator_class()({"$ref": f"{release.base}#/$defs/{name}"}, registry=release.registry) if name else None
             )
     return _VALIDATORS[key]
 
@@ -155,7 +208,7 @@ class Problem:
     message: str
 
 
-def problems(error: jsonschema.ValidationError, render_path) -> Iterator[Problem]:
+def problems(error: "jsonschema.ValidationError", render_path) -> Iterator[Problem]:
     """One or more placed problems for a jsonschema error; `render_path(tuple)` names a field."""
     path = tuple(error.absolute_path)
     instance = error.instance

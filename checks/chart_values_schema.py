@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 
-import jsonschema
 
 from bot import yamlindex
 from bot.chart import ChartSource
@@ -48,6 +47,8 @@ def check(chart: ChartSource, ctx: CheckContext):
     schema_lines = _json_lines(text)
     if chart.rendered_ok and not _ci_values(chart):
         return  # helm compiled the schema and checked values.yaml against it while rendering
+    import jsonschema  # imported only for charts that need it: it is slow to import
+
     try:
         validator_cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     except Exception:  # noqa: BLE001 - not an object or bool: check_schema below says so

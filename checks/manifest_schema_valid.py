@@ -81,15 +81,15 @@ def check(obj: K8sObject, ctx: CheckContext):
     if version is None:
         return
     strict = ctx.option(RULE_ID, "strict", True) is not False
-    schema = validator(version, api_version, kind, strict)
-    if schema is None:
+    defs, index = definitions(version, strict) or ({}, {})
+    name = index.get((api_version, kind))
+    if name is None:
         if not _built_in(api_version):
             yield Hit(f"no schema for {api_version} {kind} (a custom resource); not validated", skipped=True)
         return  # a removed built-in API is deprecated-api-version's to report
     seen: set[tuple[str, str]] = set()
-    defs, index = definitions(version, strict)
-    fast_ok = surely_valid(obj.doc, {"$ref": f"#/$defs/{index[(api_version, kind)]}"}, defs)
-    for error in () if fast_ok else schema.iter_errors(obj.doc):
+    fast_ok = surely_valid(obj.doc, {"$ref": f"#/$defs/{name}"}, defs)
+    for error in () if fast_ok else validator(version, api_version, kind, strict).iter_errors(obj.doc):
         for problem in problems(error, _path):
             key = (_path(problem.path), problem.message)
             if key not in seen and len(seen) < MAX_PROBLEMS:
