@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import timedelta
 from pathlib import Path
 
 from bot import __version__
@@ -85,17 +84,17 @@ def token_forge(token: str, *, bot_login: str | None = None, api_url: str | None
     """A GitHubForge over a token-authenticated githubkit client (GITHUB_API_URL, so GHES works)."""
     from githubkit import GitHub, TokenAuthStrategy
 
-    from bot.forge.github import GitHubForge, retry_policy
+    from bot.forge.github import GitHubForge
 
     gh = GitHub(
         TokenAuthStrategy(token),
         base_url=api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
         user_agent=f"chartwarden/{__version__} (action)",
         timeout=30.0,
-        auto_retry=retry_policy(timedelta(seconds=60)),
+        auto_retry=False,  # retries and rate-limit waits are GitHubForge's own, as in the App
         http_cache=False,
     )
-    return GitHubForge(gh, bot_login=bot_login or os.environ.get("CHARTWARDEN_BOT_LOGIN") or DEFAULT_BOT_LOGIN)
+    return GitHubForge(gh, bot_login=bot_login or os.environ.get("CHARTWARDEN_BOT_LOGIN") or DEFAULT_BOT_LOGIN, max_wait=60.0)
 
 
 def _notice(text: str) -> None:
