@@ -8,20 +8,8 @@ import subprocess
 from bot.cli import main
 from checks._registry import all_rules
 from tests.checks.harness import chdir
+from tests.samples import POD
 
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-    - name: app
-      image: nginx:1.27
-      resources:
-        requests: {cpu: 100m}
-      securityContext:
-        privileged: true
-"""
 
 
 def git(cwd, *args):

@@ -11,20 +11,8 @@ import pytest
 
 from bot.cli import main
 from tests.checks.harness import chdir
+from tests.samples import POD
 
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-    - name: app
-      image: nginx:1.27
-      resources:
-        requests: {cpu: 100m}
-      securityContext:
-        privileged: true
-"""
 
 
 def run(capsys, *argv):
