@@ -5,10 +5,12 @@ POST /webhooks/github  verify the signature over the raw bytes (401, nothing sto
                        handler wants the event -> 202. No GitHub call happens on this path.
 GET  /healthz          the process answers.
 GET  /readyz           the database answers `SELECT 1` (503 otherwise).
-GET  /metrics          Prometheus text: deliveries, queue depth, job durations, GitHub calls, rate limit.
+GET  /metrics          Prometheus text: deliveries, queue depth, job durations, GitHub calls, rate limit,
+                       redeliveries asked for.
 
 The lifespan owns the database engine (created from settings unless one is given, migrated to head)
-and, when `run_worker` is set (`chartwarden serve`), one in-process worker.
+and, when `run_worker` is set (`chartwarden serve`), one in-process worker and, given the App's
+delivery log (`deliveries`) and a non-zero `sweep_seconds`, the redelivery sweeper (bot/sweeper.py).
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def create_app(
     metrics: Metrics | None = None,
     run_worker: bool = False,
     migrate: bool = True,
+    deliveries=None,
 ) -> Litestar:
     """The Litestar app. Tests pass their own engine, router and a fake forge factory."""
     if router is None:
@@ -141,16 +144,25 @@ def create_app(
                 on_finished=lambda job, outcome, seconds: metrics.job_finished(job.event, outcome, seconds),
             )
             worker_task = asyncio.create_task(worker.run(stop))
-        log.info("started", extra={"database": db.url.get_backend_name(), "worker": run_worker})
+        sweeper_task = None
+        if run_worker and deliveries is not None and settings.sweep_seconds > 0:
+            from bot.sweeper import Sweeper
+
+            sweeper = Sweeper(deliveries, db, interval=settings.sweep_seconds, on_sweep=metrics.swept)
+            sweeper_task = asyncio.create_task(sweeper.run(stop))
+        log.info("started", extra={"database": db.url.get_backend_name(), "worker": run_worker,
+                                   "sweeper": sweeper_task is not None})
         try:
             yield
         finally:
             stop.set()
-            if worker_task is not None:
+            for task, what, patience in ((worker_task, "the in-process worker", 30), (sweeper_task, "the sweeper", 5)):
+                if task is None:
+                    continue
                 try:
-                    await asyncio.wait_for(worker_task, timeout=30)
+                    await asyncio.wait_for(task, timeout=patience)  # cancelled after that
                 except asyncio.TimeoutError:
-                    log.warning("the in-process worker did not finish its job in 30 s; its lease will lapse")
+                    log.warning(f"{what} did not stop in {patience} s")
             metrics.watch_queue(lambda: {})
             if own_engine:
                 db.dispose()

@@ -56,6 +56,11 @@ class Metrics:
             "chartwarden_github_rate_limit_remaining", "x-ratelimit-remaining of the last GitHub response.",
             ["resource"], registry=self.registry,
         )
+        self.redeliveries = Counter(
+            "chartwarden_redeliveries", "Failed deliveries the sweeper asked GitHub to redeliver, by outcome.",
+            ["outcome"], registry=self.registry,
+        )
+        self.sweeps = Counter("chartwarden_sweeps", "Sweeps of the App's webhook delivery log.", registry=self.registry)
         self._depth = _QueueDepth()
         self.registry.register(self._depth)
 
@@ -65,6 +70,12 @@ class Metrics:
     def job_finished(self, event: str, outcome: str, seconds: float) -> None:
         self.jobs.labels(event=event, outcome=outcome).inc()
         self.job_duration.labels(event=event).observe(seconds)
+
+    def swept(self, result) -> None:
+        self.sweeps.inc()
+        for outcome, guids in (("requested", result.requested), ("refused", result.refused), ("error", result.errors)):
+            if guids:
+                self.redeliveries.labels(outcome=outcome).inc(len(guids))
 
     def github_response(self, method: str, status: int, headers) -> None:
         self.github_requests.labels(method=method, status=str(status)).inc()

@@ -4,6 +4,8 @@ serve   uvicorn running create_app(): the webhook endpoint, health, metrics and 
         one in-process worker. The default deployment: one process on SQLite.
 worker  a queue worker alone (scale-out on PostgreSQL: any number of these beside N `serve
         --no-worker` replicas). SIGTERM/SIGINT let the current job finish, then exit.
+Where a worker runs, the redelivery sweeper runs beside it every CHARTWARDEN_SWEEP_SECONDS (0: off;
+`worker --until-idle` drains the queue only).
 Settings come from the environment (bot/settings.py); a missing one is reported in one line, exit 2.
 """
 
@@ -37,7 +39,7 @@ def serve(args) -> int:
     configure_logging(settings.log_level)
     metrics = Metrics()
     github = GitHubApp.from_settings(settings, metrics)
-    app = create_app(settings, forge_factory=github.forge, run_worker=not args.no_worker, metrics=metrics)
+    app = create_app(settings, forge_factory=github.forge, run_worker=not args.no_worker, metrics=metrics, deliveries=github)
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port, log_config=None,
                 access_log=False, proxy_headers=True, lifespan="on")
     return 0
@@ -72,7 +74,19 @@ async def _run_worker(settings: Settings, until_idle: bool) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        sweeper_task = None
+        if settings.sweep_seconds > 0 and not until_idle:
+            from bot.sweeper import Sweeper
+
+            sweeper = Sweeper(github, engine, interval=settings.sweep_seconds, on_sweep=metrics.swept)
+            sweeper_task = asyncio.create_task(sweeper.run(stop))
         ran = await worker.run(stop, until_idle=until_idle)
+        if sweeper_task is not None:
+            stop.set()
+            try:
+                await asyncio.wait_for(sweeper_task, timeout=5)
+            except asyncio.TimeoutError:
+                pass
         print(f"chartwarden worker: ran {ran} job{'s' if ran != 1 else ''}", file=sys.stderr)
         return 0
     finally:

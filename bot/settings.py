@@ -49,6 +49,7 @@ class Settings:
     worker_poll_seconds: float = 1.0
     worker_metrics_port: int = 0  # `chartwarden worker` serves /metrics here when set
     rate_limit_max_wait_seconds: float = 60.0
+    sweep_seconds: float = 300.0  # redelivery sweeper interval where a worker runs; 0 = off
     max_tarball_bytes: int = 100 * 1024 * 1024
     max_unpacked_bytes: int = 500 * 1024 * 1024
     max_files: int = 20_000
@@ -131,6 +132,7 @@ class Settings:
             worker_poll_seconds=number("CHARTWARDEN_WORKER_POLL_SECONDS", cls.worker_poll_seconds, float),
             worker_metrics_port=number("CHARTWARDEN_WORKER_METRICS_PORT", cls.worker_metrics_port),
             rate_limit_max_wait_seconds=number("CHARTWARDEN_RATE_LIMIT_MAX_WAIT_SECONDS", cls.rate_limit_max_wait_seconds, float),
+            sweep_seconds=number("CHARTWARDEN_SWEEP_SECONDS", cls.sweep_seconds, float),
             max_tarball_bytes=number("CHARTWARDEN_MAX_TARBALL_BYTES", cls.max_tarball_bytes),
             max_unpacked_bytes=number("CHARTWARDEN_MAX_UNPACKED_BYTES", cls.max_unpacked_bytes),
             max_files=number("CHARTWARDEN_MAX_FILES", cls.max_files),

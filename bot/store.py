@@ -1,7 +1,8 @@
 """The service's tables and database engines: SQLite by default, PostgreSQL in production.
 
 Tables: `deliveries` (one row per webhook delivery id, the idempotency key), `jobs` (the durable
-queue, see bot/queue.py) and `installations` (App installations seen through webhooks).
+queue, see bot/queue.py), `installations` (App installations seen through webhooks) and
+`redeliveries` (the failed deliveries the sweeper asked GitHub to send again, see bot/sweeper.py).
 The schema is created and upgraded by the Alembic migrations under migrations/ (`migrate()`).
 Times are naive UTC datetimes from the caller's clock.
 """
@@ -92,6 +93,21 @@ class Installation(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
     deleted_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
     suspended_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+
+
+class Redelivery(SQLModel, table=True):
+    """One failed delivery (by guid: a redelivery keeps it) the sweeper asked GitHub to redeliver."""
+
+    __tablename__ = "redeliveries"
+
+    guid: str = Field(primary_key=True, max_length=64)
+    hook_delivery_id: int = Field(sa_type=sa.BigInteger)  # the attempt asked for (GitHub's delivery id)
+    event: str = Field(default="", max_length=64)
+    action: str = Field(default="", max_length=64)
+    delivered_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+    outcome: str = Field(default="asking", max_length=16)  # asking | requested | refused
+    error: str = Field(default="", sa_type=sa.Text)
+    requested_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
 
 
 def default_sqlite_url(data_dir: str | os.PathLike) -> str:

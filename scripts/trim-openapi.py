@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / ".tools/npm/node_modules/@octokit/openapi/generated/api.github.com.deref.json"
 OUTPUT = ROOT / "tests/fixtures/openapi/github-trimmed.json"
 
-# (method, path): every request bot/forge/github.py sends
+# (method, path): every request bot/forge/github.py sends (the last two: the redelivery sweeper)
 OPERATIONS = [
     ("post", "/app/installations/{installation_id}/access_tokens"),
     ("get", "/repos/{owner}/{repo}/contents/{path}"),
@@ -42,6 +42,8 @@ OPERATIONS = [
     ("post", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
     ("patch", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),
     ("get", "/repos/{owner}/{repo}/collaborators/{username}/permission"),
+    ("get", "/app/hook/deliveries"),
+    ("post", "/app/hook/deliveries/{delivery_id}/attempts"),
 ]
 KEEP_RESPONSES = {"200", "201", "202", "302", "404", "422"}
 KEEP_OPERATION_KEYS = ("summary", "operationId", "parameters", "requestBody", "responses")

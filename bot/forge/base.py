@@ -8,6 +8,7 @@ tests/service/fakes.py. Repositories are named "owner/name". Methods raise
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub rejects more in one check-run request
@@ -145,3 +146,32 @@ class Forge(Protocol):
     async def get_collaborator_permission(self, repo: str, login: str) -> str:
         """admin | maintain | write | triage | read | none."""
 
+
+
+@dataclass(frozen=True)
+class HookDelivery:
+    """One attempt to deliver a webhook to the App (a redelivery is a new attempt with the same guid)."""
+
+    id: int
+    guid: str
+    delivered_at: datetime  # naive UTC
+    status: str  # "OK" when it succeeded
+    status_code: int
+    event: str = ""
+    action: str = ""
+    redelivery: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "OK" or 200 <= self.status_code < 400
+
+
+@runtime_checkable
+class DeliveryLog(Protocol):
+    """The App's webhook delivery log (App-level auth), for the redelivery sweeper."""
+
+    async def list_deliveries(self, cursor: str = "") -> tuple[list[HookDelivery], str]:
+        """One page of attempts, newest first, and the cursor of the next page ("" after the last)."""
+
+    async def redeliver(self, delivery_id: int) -> None:
+        """Ask GitHub to send the attempt `delivery_id` again."""

@@ -25,9 +25,10 @@ import asyncio
 import base64
 import contextlib
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import AsyncIterator, Awaitable, Callable, Hashable
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from githubkit import AppAuthStrategy, GitHub
@@ -41,6 +42,7 @@ from bot.forge.base import (
     ChangedFile,
     CheckOutput,
     ForgeError,
+    HookDelivery,
     PostedComment,
     PullRequest,
     ReviewComment,
@@ -113,6 +115,26 @@ class RateGate:
     def block(self, key: Hashable, until: float, reason: str) -> None:
         if until > self.until(key)[0]:
             self._until[key] = (until, reason)
+
+
+def _hook_delivery(item: dict) -> HookDelivery:
+    when = datetime.fromisoformat(str(item["delivered_at"]).replace("Z", "+00:00"))
+    return HookDelivery(
+        id=int(item["id"]),
+        guid=str(item.get("guid") or ""),
+        delivered_at=when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when,
+        status=str(item.get("status") or ""),
+        status_code=int(item.get("status_code") or 0),
+        event=str(item.get("event") or ""),
+        action=str(item.get("action") or ""),
+        redelivery=bool(item.get("redelivery")),
+    )
+
+
+def _next_cursor(response) -> str:
+    """The `cursor` of the Link header's next page, or ""."""
+    url = response.raw_response.links.get("next", {}).get("url", "") if hasattr(response, "raw_response") else ""
+    return (parse_qs(urlsplit(url).query).get("cursor") or [""])[0] if url else ""
 
 
 def _split(repo: str) -> tuple[str, str]:
@@ -389,6 +411,18 @@ class GitHubApp:
         return cls(app_id=settings.app_id, private_key=settings.private_key, api_url=settings.github_api_url,
                    bot_login=settings.bot_login, metrics=metrics,
                    max_wait=timedelta(seconds=settings.rate_limit_max_wait_seconds), **kw)
+
+    # -- the App's webhook delivery log (App JWT): the DeliveryLog protocol, for the sweeper ----
+
+    async def list_deliveries(self, cursor: str = "") -> tuple[list[HookDelivery], str]:
+        params = {"per_page": 100, **({"cursor": cursor} if cursor else {})}
+        resp = await self._app_caller.call("list webhook deliveries",
+                                           lambda: self.gh.rest.apps.async_list_webhook_deliveries(**params))
+        return [_hook_delivery(item) for item in resp.json() or []], _next_cursor(resp)
+
+    async def redeliver(self, delivery_id: int) -> None:
+        await self._app_caller.call(f"redeliver delivery {delivery_id}",
+                                    lambda: self.gh.rest.apps.async_redeliver_webhook_delivery(delivery_id))
 
     async def _on_response(self, response) -> None:
         self.metrics.github_response(response.request.method, response.status_code, response.headers)

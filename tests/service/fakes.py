@@ -30,6 +30,7 @@ from bot.forge.base import (
     ChangedFile,
     CheckOutput,
     ForgeError,
+    HookDelivery,
     PostedComment,
     PullRequest,
     ReviewComment,
@@ -79,6 +80,10 @@ class FakeForge:
         self.reviews: list[dict] = []
         self.fail: dict[str, Exception] = {}
         self.http_requests: list[tuple[str, str, dict]] = []  # (method, path, JSON body) through the HTTP face
+        self.hook_deliveries: list[HookDelivery] = []  # the App's delivery log, newest first
+        self.deliveries_per_page = 100
+        self.redelivery_status = 502  # how the attempts GitHub makes when asked to redeliver turn out
+        self.now = None  # when those attempts happen (default: when the attempt asked for did)
         self._ids = 1000
 
     # -- set-up helpers ------------------------------------------------------------------------
@@ -104,6 +109,15 @@ class FakeForge:
             changed.append(ChangedFile(path=path, status=status, patch=patch(base.get(path), head.get(path))))
         self.files[number] = changed
         return pr
+
+    def add_hook_delivery(self, id: int, guid: str, delivered_at, status_code: int, event: str = "pull_request",
+                          action: str = "opened", redelivery: bool = False) -> HookDelivery:
+        attempt = HookDelivery(id=id, guid=guid, delivered_at=delivered_at, status="OK" if 200 <= status_code < 300 else
+                               "Invalid HTTP Response: 502" if status_code else "timed out", status_code=status_code,
+                               event=event, action=action, redelivery=redelivery)
+        self.hook_deliveries.append(attempt)
+        self.hook_deliveries.sort(key=lambda d: (d.delivered_at, d.id), reverse=True)
+        return attempt
 
     @contextlib.asynccontextmanager
     async def factory(self, installation_id: int):
@@ -210,6 +224,20 @@ class FakeForge:
         self._record("get_collaborator_permission", repo=repo, login=login)
         return self.permissions.get(login, "none")
 
+    # -- the App's delivery log (the DeliveryLog protocol) --------------------------------------
+
+    async def list_deliveries(self, cursor: str = "") -> tuple[list[HookDelivery], str]:
+        self._record("list_deliveries", cursor=cursor)
+        start = int(cursor or 0)
+        end = start + self.deliveries_per_page
+        return self.hook_deliveries[start:end], str(end) if end < len(self.hook_deliveries) else ""
+
+    async def redeliver(self, delivery_id: int) -> None:
+        self._record("redeliver", delivery_id=delivery_id)
+        [asked] = [d for d in self.hook_deliveries if d.id == delivery_id]
+        self.add_hook_delivery(self._next_id(), asked.guid, self.now or asked.delivered_at, self.redelivery_status,
+                               asked.event, asked.action, redelivery=True)
+
     # -- the HTTP face: GitHub's REST API over the same state -----------------------------------
 
     TOKEN_PREFIX = "ghs_fake_installation_"
@@ -245,6 +273,22 @@ class FakeForge:
         return httpx.Response(201, json={"token": f"{self.TOKEN_PREFIX}{installation_id}", "expires_at": "2099-01-01T00:00:00Z",
                                          "permissions": {"checks": "write", "pull_requests": "write"},
                                          "repository_selection": "all"})
+
+    async def _http_deliveries(self, *, query: dict, **_) -> httpx.Response:
+        per_page, self.deliveries_per_page = self.deliveries_per_page, int(query.get("per_page", 30))
+        try:
+            page, cursor = await self.list_deliveries(query.get("cursor", ""))
+        finally:
+            self.deliveries_per_page = per_page
+        items = [{"id": d.id, "guid": d.guid, "delivered_at": d.delivered_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "redelivery": d.redelivery, "duration": 0.1, "status": d.status, "status_code": d.status_code,
+                  "event": d.event, "action": d.action, "installation_id": 1, "repository_id": 1} for d in page]
+        link = f'<http://github.test/app/hook/deliveries?per_page={query.get("per_page", 30)}&cursor={cursor}>; rel="next"'
+        return httpx.Response(200, json=items, headers={"link": link} if cursor else {})
+
+    async def _http_redeliver(self, delivery_id: str, **_) -> httpx.Response:
+        await self.redeliver(int(delivery_id))
+        return httpx.Response(202, json={})
 
     async def _http_tarball(self, owner: str, repo: str, sha: str, **_) -> httpx.Response:
         data = await self.download_tarball(f"{owner}/{repo}", sha, 1 << 40)
@@ -331,6 +375,8 @@ def _output(data: dict | None) -> CheckOutput | None:
 _REPO = r"/repos/([^/]+)/([^/]+)"
 _ROUTES = [
     ("POST", r"/app/installations/(\d+)/access_tokens", "token"),
+    ("GET", r"/app/hook/deliveries", "deliveries"),
+    ("POST", r"/app/hook/deliveries/(\d+)/attempts", "redeliver"),
     ("GET", _REPO + r"/tarball/([^/]+)", "tarball"),
     ("GET", _REPO + r"/pulls/(\d+)", "pull"),
     ("GET", _REPO + r"/commits/([^/]+)/pulls", "pulls_for_commit"),

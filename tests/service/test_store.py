@@ -15,7 +15,8 @@ from alembic.migration import MigrationContext
 from bot import store
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ["alembic_version", "deliveries", "installations", "jobs"]
+TABLES = ["alembic_version", "deliveries", "installations", "jobs", "redeliveries"]
+HEAD_REVISION = "0002"
 
 
 def _alembic(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -49,10 +50,11 @@ def test_alembic_upgrade_head_creates_the_tables_and_downgrade_removes_them(back
     upgrade = _alembic(url, "upgrade", "head")
     assert upgrade.returncode == 0, upgrade.stderr
     assert "Running upgrade  -> 0001, deliveries, jobs and installations" in upgrade.stderr
+    assert "Running upgrade 0001 -> 0002, redeliveries" in upgrade.stderr
     assert _tables(url) == TABLES
     assert _drift(url) == []  # the migrations build exactly what bot/store.py declares
     current = _alembic(url, "current")
-    assert current.stdout.strip() == "0001 (head)"
+    assert current.stdout.strip() == f"{HEAD_REVISION} (head)"
     downgrade = _alembic(url, "downgrade", "base")
     assert downgrade.returncode == 0, downgrade.stderr
     assert _tables(url) == ["alembic_version"]
@@ -61,7 +63,7 @@ def test_alembic_upgrade_head_creates_the_tables_and_downgrade_removes_them(back
 def test_migrate_is_idempotent(sqlite_engine):
     store.migrate(sqlite_engine)
     with sqlite_engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD_REVISION
 
 
 def test_migrate_on_postgresql_takes_the_advisory_lock_and_is_idempotent(pg_engine):
