@@ -7,6 +7,7 @@ import itertools
 import os
 import pickle
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -109,11 +110,10 @@ class _Runner:
             for hit in self._call(rule, release, problems, where):
                 yield rule, hit
 
-    def chart_rule_hits(self, chart: ChartSource, problems, where, *, after_render: bool):
+    def chart_rule_hits(self, chart: ChartSource, problems, where):
         for rule in self.by_scope.get("chart", ()):
-            if rule.after_render == after_render:
-                for hit in self._call(rule, chart, problems, where):
-                    yield rule, hit
+            for hit in self._call(rule, chart, problems, where):
+                yield rule, hit
 
     def finding(self, rule: Rule, hit: Hit, target: str, location: Location | None, abs_path: Path | None) -> Finding:
         severity = self.config.severity.get(rule.id) or hit.severity or rule.severity
@@ -200,6 +200,16 @@ def _audit_chart(target: Target, runner: _Runner, options: AuditOptions, config:
     return result
 
 
+def _render_for(chart: ChartSource, options: RenderOptions, key: str | None):
+    """Render, then tell the chart rules waiting on `chart.render_succeeded()` how it went."""
+    try:
+        rendered = render(chart.root, options, key)
+        chart.rendered_ok = rendered.ok
+        return rendered
+    finally:
+        chart.render_done.set()
+
+
 def _render_options(options: AuditOptions, config: RepoConfig) -> RenderOptions:
     return RenderOptions(
         release_name=options.release_name or config.release_name,
@@ -223,11 +233,12 @@ def _audit_chart_uncached(
     locator = ChartLocator(chart, values_files)
     if chart.chart_yaml.get("type") == "library":
         rendered = None  # library charts only hold helpers: nothing to render, chart rules still apply
-        early = list(runner.chart_rule_hits(chart, problems, target.display, after_render=False))
+        early = list(runner.chart_rule_hits(chart, problems, target.display))
     else:
         # helm runs on one core while the chart-level rules run here on the other
-        pending = _BACKGROUND.submit(render, target.path, render_options, key)
-        early = list(runner.chart_rule_hits(chart, problems, target.display, after_render=False))
+        chart.render_done = threading.Event()
+        pending = _BACKGROUND.submit(_render_for, chart, render_options, key)
+        early = list(runner.chart_rule_hits(chart, problems, target.display))
         locator.prepare()
         rendered = pending.result()
     if rendered is None:
@@ -240,7 +251,6 @@ def _audit_chart_uncached(
             line = chart.key_line("Chart.yaml", field_name.group(1))
         result.error = InputProblem(shown, line, rendered.error)
     else:
-        chart.rendered_ok = True
         objects, parse_errors = parse_rendered(rendered.output)
         for error in parse_errors:
             problems.append(InputProblem(f"{target.display}/{error.source}", error.line, str(error)))
@@ -250,7 +260,6 @@ def _audit_chart_uncached(
         early,
         runner.object_rule_hits(objects, problems, target.display),
         runner.release_rule_hits(release, problems, target.display),
-        runner.chart_rule_hits(chart, problems, target.display, after_render=True),
     )
     for rule, hit in hits:
         if hit.skipped:

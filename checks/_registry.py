@@ -51,7 +51,6 @@ class Rule:
     anchors: tuple[str, ...] = ()
     enabled: bool = True  # False: opt-in through .chartwarden.yaml
     fix: str = ""  # values key a fix sets, when the fix is a single value
-    after_render: bool = False  # chart scope: needs to know whether helm rendered the chart
 
     @property
     def title(self) -> str:
@@ -94,7 +93,6 @@ def register(
     anchors: Iterable[str] = (),
     enabled: bool = True,
     fix: str = "",
-    after_render: bool = False,
 ) -> Callable:
     """Register the decorated function as rule `id`; its module docstring is the rule's doc."""
 
@@ -119,7 +117,6 @@ def register(
             anchors=tuple(anchors),
             enabled=enabled,
             fix=fix,
-            after_render=after_render,
         )
         return func
 

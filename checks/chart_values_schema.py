@@ -27,7 +27,6 @@ MAX_ERRORS = 20
     severity=Severity.MEDIUM,
     scope="chart",
     anchors=("helm lint validateValuesFile", "helm lint validateValuesFileExistence"),
-    after_render=True,
 )
 def check(chart: ChartSource, ctx: CheckContext):
     meta = chart_yaml(chart)
@@ -38,43 +37,47 @@ def check(chart: ChartSource, ctx: CheckContext):
         return
     if not text.strip():
         return  # helm skips an empty schema file
+    ci_files = _ci_values(chart)
+    if not ci_files and chart.render_succeeded():
+        return  # helm parsed and compiled the schema and checked values.yaml against it while rendering
     try:
         schema = json.loads(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         yield Hit(f"values.schema.json is not valid JSON: {getattr(exc, 'msg', exc)}", file=SCHEMA, line=line, severity=Severity.HIGH)
         return
-    schema_lines = _json_lines(text)
-    if chart.rendered_ok and not _ci_values(chart):
-        return  # helm compiled the schema and checked values.yaml against it while rendering
     import jsonschema  # imported only for charts that need it: it is slow to import
 
     try:
         validator_cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    except Exception:  # noqa: BLE001 - not an object or bool: check_schema below says so
-        validator_cls = jsonschema.Draft202012Validator
-    try:
-        if not chart.rendered_ok:
-            validator_cls.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        path = tuple(exc.path)
-        where = "/".join(str(p) for p in path) or "(top level)"
-        yield Hit(f"values.schema.json is not a valid JSON Schema at {where}: {_short(exc.message)}", file=SCHEMA, line=_nearest(schema_lines, path), severity=Severity.HIGH)
-        return
-    except Exception:  # noqa: BLE001 - an odd $schema or metaschema problem: nothing to judge
-        return
-    try:
         validator = validator_cls(schema)
-    except Exception:  # noqa: BLE001
-        return
+    except Exception:  # noqa: BLE001 - not an object or bool: the schema check below says so
+        validator_cls, validator = jsonschema.Draft202012Validator, None
     values = _load("values.yaml", chart)
-    if values is None:
-        return
-    base_errors = set()
-    for error in _errors(validator, values):
-        base_errors.add(_signature(error))
+    base = _errors(validator, values) if validator is not None and values is not None else []
+    # the ci/ scenarios are checked while helm renders; what follows needs to know how that went
+    scenario_hits = list(_scenario_hits(chart, validator, values, ci_files, {_signature(e) for e in base}))
+    if not chart.render_succeeded():
+        try:
+            validator_cls.check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            path = tuple(exc.path)
+            where = "/".join(str(p) for p in path) or "(top level)"
+            line = _nearest(_json_lines(text), path)
+            yield Hit(f"values.schema.json is not a valid JSON Schema at {where}: {_short(exc.message)}", file=SCHEMA, line=line, severity=Severity.HIGH)
+            return
+        except Exception:  # noqa: BLE001 - an odd $schema or metaschema problem: nothing to judge
+            return
+    for error in base:
         yield _hit(error, "values.yaml", chart, severity=Severity.HIGH)
-    for rel in _ci_values(chart):
+    yield from scenario_hits
+
+
+def _scenario_hits(chart: ChartSource, validator, values, ci_files: list[str], base_errors: set):
+    """Errors of each ci/*-values.yaml merged over values.yaml that values.yaml alone does not have."""
+    if validator is None or values is None:
+        return
+    for rel in ci_files:
         override = _load(rel, chart)
         if override is None:
             continue
