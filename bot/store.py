@@ -2,7 +2,8 @@
 
 Tables: `deliveries` (one row per webhook delivery id, the idempotency key), `jobs` (the durable
 queue, see bot/queue.py), `installations` (App installations seen through webhooks) and
-`redeliveries` (the failed deliveries the sweeper asked GitHub to send again, see bot/sweeper.py).
+`redeliveries` (the failed deliveries the sweeper asked GitHub to send again, see bot/sweeper.py) and
+`removed_repositories` (repositories taken out of an installation: their jobs are skipped).
 The schema is created and upgraded by the Alembic migrations under migrations/ (`migrate()`).
 Times are naive UTC datetimes from the caller's clock.
 """
@@ -93,6 +94,32 @@ class Installation(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
     deleted_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
     suspended_at: datetime | None = Field(sa_type=sa.DateTime, default=None)
+
+
+class RemovedRepository(SQLModel, table=True):
+    """A repository an `installation_repositories` removed event took away from an installation."""
+
+    __tablename__ = "removed_repositories"
+
+    installation_id: int = Field(primary_key=True, sa_type=sa.BigInteger, sa_column_kwargs={"autoincrement": False})
+    repository: str = Field(primary_key=True, max_length=200)  # "owner/name"
+    removed_at: datetime = Field(sa_type=sa.DateTime, default_factory=utcnow)
+
+
+def inactive_reason(engine: Engine, installation_id: int, repository: str) -> str | None:
+    """Why nothing may be done for `repository` of `installation_id` (deleted, suspended, removed), or None."""
+    installations, removed = Installation.__table__, RemovedRepository.__table__
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(installations.c.deleted_at, installations.c.suspended_at)
+                           .where(installations.c.id == installation_id)).first()
+        if row is not None and row.deleted_at is not None:
+            return f"installation {installation_id} was deleted"
+        if row is not None and row.suspended_at is not None:
+            return f"installation {installation_id} is suspended"
+        if repository and conn.execute(sa.select(removed.c.repository).where(
+                removed.c.installation_id == installation_id, removed.c.repository == repository)).first():
+            return f"{repository} was removed from installation {installation_id}"
+    return None
 
 
 class Redelivery(SQLModel, table=True):

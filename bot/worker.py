@@ -144,8 +144,14 @@ class Worker:
         return ran
 
 
+BOOKKEEPING = ("installation", "installation_repositories")  # they never call GitHub, and must run
+
+
 def dispatcher(router, forge_factory, *, engine=None, options=None) -> Handler:
     """A job handler that rebuilds the event from the job and dispatches it through `router`.
+
+    With the service `engine`, a job for a deleted or suspended installation, or for a repository
+    removed from its installation, is skipped (`Skip`) before any forge is built or request sent.
 
     `forge_factory(installation_id)` returns an async context manager yielding the forge for that
     installation (the GitHub client is rebuilt per job from the id; nothing but ids is queued).
@@ -153,6 +159,7 @@ def dispatcher(router, forge_factory, *, engine=None, options=None) -> Handler:
     from bot.events import DeliveryHeaders, normalise, parse_payload
     from bot.observability import ContextLogger
     from bot.routing import Context, HandlerOptions
+    from bot.store import inactive_reason
 
     options = options or HandlerOptions()
 
@@ -162,6 +169,10 @@ def dispatcher(router, forge_factory, *, engine=None, options=None) -> Handler:
             logging.getLogger("chartwarden.handlers"),
             {"delivery_id": job.delivery_id, "job_id": job.id, "event": event.key, "repository": event.repository},
         )
+        if engine is not None and event.installation_id is not None and event.name not in BOOKKEEPING:
+            reason = await asyncio.to_thread(inactive_reason, engine, event.installation_id, event.repository)
+            if reason is not None:
+                raise Skip(reason)
         if event.installation_id is None:
             await router.dispatch(event, Context(forge=None, options=options, engine=engine, log=logger))
             return

@@ -265,3 +265,16 @@ def summary_comment(diff: FindingDiff, head: AuditResult, *, head_sha: str, chec
         out.append("")
     out.append(f"{len(diff.new)} new, {len(diff.fixed)} fixed, {len(diff.existing)} unchanged. Details are in the check run.")
     return "\n".join(out) + "\n"
+
+
+def help_text(commands: dict[str, str]) -> str:
+    """The answer to `/chartwarden help`: every command, one line each."""
+    lines = ["Chartwarden commands, each on a line of its own in a comment on a pull request "
+             "(they need write access to the repository):", ""]
+    lines += [f"- `/chartwarden {name}`: {what}." for name, what in commands.items()]
+    return "\n".join(lines) + "\n"
+
+
+def refusal(login: str, command: str) -> str:
+    """The answer to a command from someone without write access."""
+    return f"@{login} `/chartwarden {command}` needs write access to this repository.\n"

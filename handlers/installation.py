@@ -1,4 +1,9 @@
-"""installation: keep the installations table in step with GitHub (no forge call)."""
+"""installation, installation_repositories: keep the installation tables in step with GitHub (no forge call).
+
+What they record is what the worker reads before running any other job (bot.store.inactive_reason):
+a job for a deleted or suspended installation, or for a repository removed from its installation,
+is skipped without a single request to GitHub.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ import sqlalchemy as sa
 
 from bot.events import Event
 from bot.routing import Context, Router
-from bot.store import Installation, utcnow
+from bot.store import Installation, RemovedRepository, utcnow
 
 router = Router()
 TABLE = Installation.__table__
+REMOVED = RemovedRepository.__table__
 
 
 def _save(engine, event: Event, now) -> None:
@@ -36,6 +42,23 @@ def _save(engine, event: Event, now) -> None:
         if not updated:
             conn.execute(sa.insert(TABLE).values(id=event.installation_id, created_at=now, **{
                 "deleted_at": None, "suspended_at": None, **values}))
+        if event.action == "created":  # a fresh installation starts with every repository it was given
+            conn.execute(sa.delete(REMOVED).where(REMOVED.c.installation_id == event.installation_id))
+
+
+def _names(event: Event, key: str) -> list[str]:
+    items = event.get(key, default=[])
+    return sorted({str(r["full_name"]) for r in items if isinstance(r, dict) and r.get("full_name")}) if isinstance(items, list) else []
+
+
+def _save_repositories(engine, event: Event, now) -> None:
+    removed, added = _names(event, "repositories_removed"), _names(event, "repositories_added")
+    with engine.begin() as conn:
+        if removed + added:
+            conn.execute(sa.delete(REMOVED).where(REMOVED.c.installation_id == event.installation_id,
+                                                  REMOVED.c.repository.in_(removed + added)))
+        for name in removed:
+            conn.execute(sa.insert(REMOVED).values(installation_id=event.installation_id, repository=name, removed_at=now))
 
 
 def _known(event: Event) -> bool:
@@ -50,3 +73,13 @@ async def record(event: Event, ctx: Context) -> None:
     now = (ctx.clock or utcnow)()
     await asyncio.to_thread(_save, ctx.engine, event, now)
     ctx.log.info("installation", extra={"installation_id": event.installation_id, "action": event.action})
+
+
+@router.register("installation_repositories", action="added", when=_known)
+@router.register("installation_repositories", action="removed", when=_known)
+async def repositories(event: Event, ctx: Context) -> None:
+    now = (ctx.clock or utcnow)()
+    await asyncio.to_thread(_save_repositories, ctx.engine, event, now)
+    ctx.log.info("installation repositories", extra={
+        "installation_id": event.installation_id, "action": event.action,
+        "added": ",".join(_names(event, "repositories_added")), "removed": ",".join(_names(event, "repositories_removed"))})

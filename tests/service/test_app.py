@@ -256,3 +256,73 @@ def test_end_to_end_a_signed_pull_request_webhook_becomes_a_check_run_through_th
     assert {k: line[k] for k in ("delivery_id", "job_id", "event", "repository", "pr", "head_sha", "conclusion", "new", "fixed")} == {
         "delivery_id": "e2e-1", "job_id": 1, "event": "pull_request.opened", "repository": "Codertocat/Hello-World",
         "pr": 2, "head_sha": HEAD, "conclusion": "failure", "new": 1, "fixed": 1}
+
+
+def _run_until_finished(settings, client, count: int) -> list[dict]:
+    for _ in range(500):
+        jobs = rows(settings, "jobs")
+        if len(jobs) == count and all(j["state"] not in ("queued", "running") for j in jobs):
+            return jobs
+        asyncio.run(asyncio.sleep(0.02))
+    raise AssertionError(f"jobs did not finish: {[(j['id'], j['state']) for j in rows(settings, 'jobs')]}")
+
+
+def test_after_the_installation_is_deleted_its_deliveries_are_accepted_and_their_jobs_skipped_without_github(tmp_path):
+    from tests.service.fakes import FakeForge
+
+    forge = FakeForge()
+    settings = make_settings(tmp_path, worker_poll_seconds=0.05)
+    deleted = webhooks.payload("installation.deleted")
+    deleted["installation"]["id"] = 1  # the installation the pull request fixtures come from
+    app = create_app(settings, forge_factory=forge.factory, run_worker=True)
+    with TestClient(app=app) as client:
+        assert post(client, "installation.deleted", "gone-1", raw=json.dumps(deleted).encode()).status_code == 202
+        _run_until_finished(settings, client, 1)
+        for name, delivery in (("pull_request.opened", "gone-2"), ("check_suite.rerequested", "gone-3"),
+                               ("issue_comment.created.pr_command", "gone-4")):
+            payload = webhooks.payload(name)
+            payload["installation"]["id"] = 1
+            assert post(client, name, delivery, raw=json.dumps(payload).encode()).status_code == 202
+        jobs = _run_until_finished(settings, client, 4)
+        metrics = client.get("/metrics").text
+    assert [(j["delivery_id"], j["state"], j["last_error"]) for j in jobs] == [
+        ("gone-1", "done", ""),
+        ("gone-2", "skipped", "installation 1 was deleted"),
+        ("gone-3", "skipped", "installation 1 was deleted"),
+        ("gone-4", "skipped", "installation 1 was deleted")]
+    assert forge.calls == [("for_installation", {"installation_id": 1})]  # the deletion's own job: no request
+    assert 'chartwarden_jobs_finished_total{event="pull_request",outcome="skipped"} 1.0' in metrics
+    assert 'chartwarden_queue_jobs{state="skipped"} 3.0' in metrics
+
+
+def test_a_repository_removed_from_the_installation_is_left_alone_until_it_is_added_again(tmp_path):
+    from tests.service.fakes import FakeForge
+    from tests.service.test_handlers import trees
+
+    forge = FakeForge()
+    trees(forge)
+    settings = make_settings(tmp_path, worker_poll_seconds=0.05)
+    changes = {}
+    for action in ("removed", "added"):
+        payload = webhooks.payload(f"installation_repositories.{action}")
+        payload["installation"]["id"] = 1
+        payload[f"repositories_{action}"][0]["full_name"] = "Codertocat/Hello-World"
+        changes[action] = json.dumps(payload).encode()
+    app = create_app(settings, forge_factory=forge.factory, run_worker=True)
+    with TestClient(app=app) as client:
+        assert post(client, "installation_repositories.removed", "r-1", raw=changes["removed"]).status_code == 202
+        _run_until_finished(settings, client, 1)
+        assert rows(settings, "removed_repositories")[0]["repository"] == "Codertocat/Hello-World"
+        assert post(client, "pull_request.opened", "r-2").status_code == 202
+        _run_until_finished(settings, client, 2)
+        calls_while_removed = list(forge.names())
+        assert post(client, "installation_repositories.added", "r-3", raw=changes["added"]).status_code == 202
+        _run_until_finished(settings, client, 3)
+        assert post(client, "pull_request.synchronize", "r-4").status_code == 202
+        jobs = _run_until_finished(settings, client, 4)
+    assert [(j["delivery_id"], j["state"], j["last_error"]) for j in jobs] == [
+        ("r-1", "done", ""), ("r-2", "skipped", "Codertocat/Hello-World was removed from installation 1"),
+        ("r-3", "done", ""), ("r-4", "done", "")]
+    assert calls_while_removed == ["for_installation"]  # the removal's own job
+    assert rows(settings, "removed_repositories") == []
+    assert "create_check_run" in forge.names()

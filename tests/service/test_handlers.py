@@ -278,18 +278,56 @@ def test_slash_command_from_a_writer_audits_the_pull_request():
     assert len(forge.reviews) == 1
 
 
-def test_slash_command_from_a_reader_does_nothing_else():
+def test_slash_command_from_a_reader_gets_a_short_refusal_and_nothing_else():
     forge = FakeForge()
     trees(forge)
     forge.permissions["Codertocat"] = "read"
     dispatch(forge, event("issue_comment.created.pr_command"))
-    assert forge.names() == ["get_collaborator_permission"]
+    assert forge.names() == ["get_collaborator_permission", "create_comment"]
+    assert forge.calls[1][1] == {"repo": REPO, "number": 2,
+                                 "body": "@Codertocat `/chartwarden audit` needs write access to this repository.\n"}
+
+
+def command(body: str):
+    payload = webhooks.payload("issue_comment.created.pr_command")
+    payload["comment"]["body"] = body
+    return event("issue_comment.created.pr_command", payload=payload)
+
+
+HELP = (
+    "Chartwarden commands, each on a line of its own in a comment on a pull request "
+    "(they need write access to the repository):\n"
+    "\n"
+    "- `/chartwarden audit`: audit this pull request again.\n"
+    "- `/chartwarden help`: list these commands.\n"
+)
+
+
+@pytest.mark.parametrize("permission", ["write", "maintain", "admin"])
+def test_help_from_a_writer_answers_with_the_list_of_commands(permission):
+    forge = FakeForge()
+    forge.permissions["Codertocat"] = permission
+    assert dispatch(forge, command("What can you do?\n/chartwarden help")) == 1
+    assert forge.names() == ["get_collaborator_permission", "create_comment"]
+    [answer] = forge.issue_comments[2]
+    assert (answer.body, answer.user_login) == (HELP, "chartwarden[bot]")
+
+
+@pytest.mark.parametrize("permission", ["read", "triage", "none"])
+def test_help_from_someone_without_write_access_gets_a_short_refusal(permission):
+    forge = FakeForge()
+    forge.permissions["Codertocat"] = permission
+    dispatch(forge, command("/chartwarden"))
+    [answer] = forge.issue_comments[2]
+    assert answer.body == "@Codertocat `/chartwarden help` needs write access to this repository.\n"
 
 
 @pytest.mark.parametrize(
     "body, wanted",
     [("/chartwarden audit", True), ("  /chartwarden   audit  ", True), ("please\n/chartwarden audit\nthanks", True),
-     ("/chartwarden audits", False), ("run /chartwarden audit", False), ("`/chartwarden audit`", False)],
+     ("/chartwarden audits", False), ("run /chartwarden audit", False), ("`/chartwarden audit`", False),
+     ("/chartwarden help", True), ("/chartwarden", True), ("/chartwarden helps", False), ("/chartwarden\taudit", True),
+     ("/chartwardens", False)],
 )
 def test_the_slash_command_must_stand_on_its_own_line(body, wanted):
     payload = webhooks.payload("issue_comment.created.pr_command")

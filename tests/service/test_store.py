@@ -15,8 +15,8 @@ from alembic.migration import MigrationContext
 from bot import store
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ["alembic_version", "deliveries", "installations", "jobs", "redeliveries"]
-HEAD_REVISION = "0002"
+TABLES = ["alembic_version", "deliveries", "installations", "jobs", "redeliveries", "removed_repositories"]
+HEAD_REVISION = "0003"
 
 
 def _alembic(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -51,6 +51,7 @@ def test_alembic_upgrade_head_creates_the_tables_and_downgrade_removes_them(back
     assert upgrade.returncode == 0, upgrade.stderr
     assert "Running upgrade  -> 0001, deliveries, jobs and installations" in upgrade.stderr
     assert "Running upgrade 0001 -> 0002, redeliveries" in upgrade.stderr
+    assert "Running upgrade 0002 -> 0003, removed repositories" in upgrade.stderr
     assert _tables(url) == TABLES
     assert _drift(url) == []  # the migrations build exactly what bot/store.py declares
     current = _alembic(url, "current")
