@@ -96,7 +96,9 @@ async def _fetch(ctx: Context, repo: str, sha: str, dest: Path, limits: TarballL
     await asyncio.to_thread(extract, data, dest, limits)
 
 
-async def _finish(ctx: Context, repo: str, check_id: int, conclusion: str, title: str, summary: str) -> None:
+async def _finish(ctx: Context, repo: str, check_id: int, conclusion: str, situation: str, **values) -> None:
+    """Complete the check run with the text of templates/check_run/<situation>.md.j2."""
+    title, summary = _review.check_text(situation, **values)
     await ctx.forge.update_check_run(repo, check_id, status="completed", conclusion=conclusion,
                                      output=CheckOutput(title=title, summary=summary))
 
@@ -124,14 +126,13 @@ async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
                 await _fetch(ctx, repo, pr.base_sha, base_root, limits)
                 await _fetch(ctx, repo, pr.head_sha, head_root, limits)
             except TarballRefused as exc:
-                await _finish(ctx, repo, check_id, "failure", "Repository contents refused",
-                              f"The tarball could not be audited safely: {exc}.")
+                await _finish(ctx, repo, check_id, "failure", "refused", error=str(exc))
                 return "failure"
             try:
                 config = await asyncio.to_thread(load_base_config, base_root)
             except ConfigError as exc:
-                await _finish(ctx, repo, check_id, "failure", f"Invalid {CONFIG_NAME} on the base branch",
-                              f"`{exc}`\n\nThe configuration is read from the base branch (`{pr.base_ref or pr.base_sha[:7]}`).")
+                await _finish(ctx, repo, check_id, "failure", "invalid_config", config_name=CONFIG_NAME, error=str(exc),
+                              base=pr.base_ref or pr.base_sha[:7])
                 return "failure"
             audit_options = AuditOptions(timeout=options.audit_timeout)
             head = await asyncio.to_thread(audit_tree, head_root, config, audit_options)
@@ -169,8 +170,8 @@ async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
         raise  # the job comes back later and makes a fresh check run
     except Exception as exc:
         try:
-            await _finish(ctx, repo, check_id, "failure", "Chartwarden could not finish the audit",
-                          f"{type(exc).__name__}: {exc}" if not isinstance(exc, ForgeError) else str(exc))
+            await _finish(ctx, repo, check_id, "failure", "error",
+                          error=f"{type(exc).__name__}: {exc}" if not isinstance(exc, ForgeError) else str(exc))
         except Exception:  # the forge is down too: the job's retry will make a new check run
             ctx.log.warning("could not close the check run", extra={"check_run_id": check_id})
         raise
@@ -184,7 +185,6 @@ async def audit_commit(ctx: Context, repo: str, head_sha: str, pr_number: int | 
         prs = await ctx.forge.pull_requests_for_commit(repo, head_sha)
     if not prs:
         check_id = await ctx.forge.create_check_run(repo, name=ctx.options.check_name, head_sha=head_sha, status="in_progress")
-        await _finish(ctx, repo, check_id, "neutral", "No open pull request for this commit",
-                      f"`{head_sha[:7]}` is not the head of an open pull request, so there is no base to compare with.")
+        await _finish(ctx, repo, check_id, "neutral", "no_pull_request", head_sha=head_sha)
         return ["neutral"]
     return [await audit_pull_request(ctx, repo, pr) for pr in prs]

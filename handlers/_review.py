@@ -8,6 +8,9 @@
   hidden marker), with a suggestion block when the finding carries a replacement for that very line.
 - the summary comment: one per pull request, found again by `MARKER` and edited in place.
 
+The words and the Markdown are in templates/check_run and templates/comments (bot/messages.py);
+the functions here choose, order and count what those templates show.
+
 Suggestions: a finding may carry `finding.extra["suggestion"] = {"line": N, "text": "..."}`, the new
 text of line N of its file (the line it points at). Otherwise, when its rule declares the values key
 its fix sets (`fix="securityContext.privileged"`) and the rule's Fix text names the value in the
@@ -23,11 +26,11 @@ from typing import Callable
 
 from bot.audit import AuditResult
 from bot.findings import Finding, Severity
-from bot.forge.base import MAX_TEXT, Annotation, ReviewComment
+from bot.forge.base import Annotation, ReviewComment
 from bot.forge.diff import FileLines
+from bot.messages import render
 
 MARKER = "<!-- chartwarden:audit -->"
-_FINDING_MARKER = "<!-- chartwarden:finding {} -->"
 _FINDING_MARKER_RE = re.compile(r"<!-- chartwarden:finding ([0-9a-f]{8,64}) -->")
 MAX_LISTED = 100  # findings listed by name in a summary; the rest are counted
 LEVEL = {
@@ -80,51 +83,31 @@ def conclusion(diff: FindingDiff, fail_on: Severity | None) -> str:
     return "success"
 
 
-def _count(findings: list[Finding]) -> str:
+def _counts(findings: list[Finding]) -> list[tuple[int, str]]:
+    """(count, severity) for each severity present, most severe first."""
     counts = {s: 0 for s in ORDER}
     for f in findings:
         counts[f.severity] += 1
-    return ", ".join(f"{counts[s]} {s}" for s in ORDER if counts[s])
+    return [(counts[s], str(s)) for s in ORDER if counts[s]]
 
 
 def title(diff: FindingDiff) -> str:
-    parts = []
-    if diff.new_errors:
-        parts.append(f"{len(diff.new_errors)} new error{'s' if len(diff.new_errors) != 1 else ''}")
-    if diff.new:
-        parts.append(f"{len(diff.new)} new finding{'s' if len(diff.new) != 1 else ''} ({_count(diff.new)})")
-    else:
-        parts.append("no new findings")
-    if diff.fixed:
-        parts.append(f"{len(diff.fixed)} fixed")
-    text = ", ".join(parts)
-    return text[0].upper() + text[1:]
+    return render("check_run/title.md.j2", new_errors=diff.new_errors, new_count=len(diff.new),
+                  new_counts=_counts(diff.new), fixed_count=len(diff.fixed))
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _finding_view(f: Finding) -> dict:
+    return {"severity": str(f.severity), "rule": f.rule_id, "where": str(f.location) if f.location else "",
+            "message": f.message, "fix": f.fix_hint, "fingerprint": f.fingerprint}
 
 
-def _where(finding: Finding) -> str:
-    return f"`{_cell(str(finding.location))}`" if finding.location else "(not placed)"
-
-
-def _finding_rows(findings: list[Finding]) -> list[str]:
-    ordered = sorted(findings, key=_order)
-    rows = ["| Severity | Rule | Where | Message |", "|---|---|---|---|"]
-    rows += [f"| {f.severity} | `{f.rule_id}` | {_where(f)} | {_cell(f.message)} |" for f in ordered[:MAX_LISTED]]
-    if len(ordered) > MAX_LISTED:
-        rows.append(f"\n…and {len(ordered) - MAX_LISTED} more.")
-    return rows
-
-
-def _score(result: AuditResult | None, display: str) -> str:
+def _score(result: AuditResult | None, display: str) -> float | None:
     if result is None:
-        return "-"
+        return None
     for target in result.results:
         if target.target.display == display and target.score is not None:
-            return f"{target.score.total:.1f}/10"
-    return "-"
+            return target.score.total
+    return None
 
 
 def summary(diff: FindingDiff, base: AuditResult | None, head: AuditResult, *, head_sha: str, base_sha: str,
@@ -134,27 +117,16 @@ def summary(diff: FindingDiff, base: AuditResult | None, head: AuditResult, *, h
     for index, group in enumerate((diff.new, diff.fixed, diff.existing)):
         for f in group:
             by_target.setdefault(f.target, [0, 0, 0])[index] += 1
-    targets = [t.target.display for t in head.results]
-    targets += sorted({t for t in by_target if t not in targets})
-    against = f" against base `{base_sha[:7]}`" if base_sha else ""
-    out = [f"Audited {len(head.results)} target{'s' if len(head.results) != 1 else ''} at `{head_sha[:7]}`{against}.", ""]
-    if targets:
-        out += ["| Target | Score | Base score | New | Fixed | Existing |", "|---|---:|---:|---:|---:|---:|"]
-        for display in targets:
-            new, fixed, existing = by_target.get(display, [0, 0, 0])
-            out.append(f"| `{_cell(display)}` | {_score(head, display)} | {_score(base, display)} | {new} | {fixed} | {existing} |")
-        out.append("")
-    out.append(f"**{len(diff.new)} new**, {len(diff.fixed)} fixed, {len(diff.existing)} unchanged.")
-    rule = f"new findings of severity {fail_on} or above fail this check" if fail_on is not None else "findings never fail this check (failOn: none)"
-    out += ["", f"Threshold: {rule}; so do errors the base did not have."]
-    if diff.new_errors:
-        out += ["", "### New errors", ""] + [f"- `{_cell(e)}`" for e in diff.new_errors[:MAX_LISTED]]
-    if diff.new:
-        out += ["", "### New findings", ""] + _finding_rows(diff.new)
-    if diff.fixed:
-        out += ["", "### Fixed", ""] + _finding_rows(diff.fixed)
-    text = "\n".join(out) + "\n"
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 40] + "\n\n…(summary cut at GitHub's limit)\n"
+    displays = [t.target.display for t in head.results]
+    displays += sorted({t for t in by_target if t not in displays})
+    targets = [{"display": d, "score": _score(head, d), "base_score": _score(base, d),
+                **dict(zip(("new", "fixed", "existing"), by_target.get(d, [0, 0, 0])))} for d in displays]
+    return render(  # GitHub's length limit is the adapter's (bot.forge.base.fit)
+        "check_run/summary.md.j2", targets_audited=len(head.results), head_sha=head_sha, base_sha=base_sha,
+        targets=targets, new=[_finding_view(f) for f in sorted(diff.new, key=_order)],
+        fixed=[_finding_view(f) for f in sorted(diff.fixed, key=_order)], existing=len(diff.existing),
+        fail_on=str(fail_on) if fail_on is not None else None, new_errors=diff.new_errors, max_listed=MAX_LISTED,
+    )
 
 
 def annotations(findings: list[Finding]) -> list[Annotation]:
@@ -164,7 +136,7 @@ def annotations(findings: list[Finding]) -> list[Annotation]:
         if f.location is None:
             continue
         line = f.location.line or 1
-        message = f.message + (f"\n\nFix: {f.fix_hint}" if f.fix_hint else "")
+        message = render("check_run/annotation.md.j2", message=f.message, fix=f.fix_hint)
         out.append(Annotation(path=f.location.file, start_line=line, end_line=line, level=LEVEL[f.severity],
                               message=message, title=f"{f.rule_id} ({f.severity})"[:255]))
     return out
@@ -172,13 +144,6 @@ def annotations(findings: list[Finding]) -> list[Annotation]:
 
 def posted_fingerprints(bodies: list[str]) -> set[str]:
     return {m for body in bodies for m in _FINDING_MARKER_RE.findall(body)}
-
-
-def _fence(text: str) -> str:
-    ticks = "```"
-    while ticks in text:
-        ticks += "`"
-    return ticks
 
 
 def suggestion_text(finding: Finding, current_line: str | None) -> str | None:
@@ -216,14 +181,7 @@ def suggestion_from_fix(finding: Finding, fix_key: str, current_line: str | None
 
 
 def comment_body(finding: Finding, suggestion: str | None) -> str:
-    lines = [f"**{finding.rule_id}** ({finding.severity}): {finding.message}"]
-    if finding.fix_hint:
-        lines += ["", f"Fix: {finding.fix_hint}"]
-    if suggestion is not None:
-        fence = _fence(suggestion)
-        lines += ["", f"{fence}suggestion", suggestion, fence]
-    lines += ["", _FINDING_MARKER.format(finding.fingerprint)]
-    return "\n".join(lines)
+    return render("comments/finding.md.j2", **_finding_view(finding), suggestion=suggestion)
 
 
 def review_comments(new: list[Finding], changed: dict[str, FileLines], *, already: set[str], limit: int,
@@ -250,31 +208,31 @@ def review_comments(new: list[Finding], changed: dict[str, FileLines], *, alread
 
 
 def review_body(count: int, head_sha: str) -> str:
-    return (f"Chartwarden: {count} new finding{'s' if count != 1 else ''} on lines this pull request changed "
-            f"(at `{head_sha[:7]}`). The check run has the full report.\n\n<!-- chartwarden:review {head_sha} -->")
+    return render("comments/review.md.j2", count=count, head_sha=head_sha)
 
 
 def summary_comment(diff: FindingDiff, head: AuditResult, *, head_sha: str, check_name: str, conclusion_: str) -> str:
     """The one conversation comment, edited in place on every run."""
-    state = {"success": "passes", "failure": "fails"}.get(conclusion_, conclusion_)
-    out = [MARKER, "### Chartwarden audit", "",
-           f"At `{head_sha[:7]}` the **{check_name}** check {state}: {title(diff)[0].lower() + title(diff)[1:]}.", ""]
-    if head.results:
-        out += ["| Target | Score |", "|---|---:|"]
-        out += [f"| `{_cell(t.target.display)}` | {f'{t.score.total:.1f}/10' if t.score else '-'} |" for t in head.results]
-        out.append("")
-    out.append(f"{len(diff.new)} new, {len(diff.fixed)} fixed, {len(diff.existing)} unchanged. Details are in the check run.")
-    return "\n".join(out) + "\n"
+    targets = [{"display": t.target.display, "score": t.score.total if t.score else None} for t in head.results]
+    return render("comments/summary.md.j2", marker=MARKER, head_sha=head_sha, check_name=check_name,
+                  conclusion=conclusion_, title=title(diff), targets=targets, new=len(diff.new),
+                  fixed=len(diff.fixed), existing=len(diff.existing))
 
 
 def help_text(commands: dict[str, str]) -> str:
     """The answer to `/chartwarden help`: every command, one line each."""
-    lines = ["Chartwarden commands, each on a line of its own in a comment on a pull request "
-             "(they need write access to the repository):", ""]
-    lines += [f"- `/chartwarden {name}`: {what}." for name, what in commands.items()]
-    return "\n".join(lines) + "\n"
+    return render("comments/help.md.j2", commands=commands)
 
 
 def refusal(login: str, command: str) -> str:
     """The answer to a command from someone without write access."""
-    return f"@{login} `/chartwarden {command}` needs write access to this repository.\n"
+    return render("comments/refusal.md.j2", login=login, command=command)
+
+
+def check_text(situation: str, **values) -> tuple[str, str]:
+    """(title, summary) of a check run that ends without a report: "refused", "invalid_config", "error",
+    "no_pull_request" (templates/check_run/<situation>.md.j2)."""
+    from bot.messages import render_block
+
+    name = f"check_run/{situation}.md.j2"
+    return render_block(name, "title", **values), render_block(name, "summary", **values)

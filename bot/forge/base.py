@@ -13,6 +13,12 @@ from typing import Protocol, runtime_checkable
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub rejects more in one check-run request
 MAX_TEXT = 65_535  # check-run summary/text and comment bodies
+CUT_NOTE = "\n\n…(cut at GitHub's limit)\n"
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """`text`, or as much of it as GitHub takes with a note saying it was cut."""
+    return text if len(text) <= limit else text[: limit - len(CUT_NOTE)] + CUT_NOTE
 
 
 class ForgeError(Exception):
@@ -67,9 +73,9 @@ class CheckOutput:
     annotations: tuple[Annotation, ...] = ()
 
     def as_dict(self) -> dict:
-        data = {"title": self.title, "summary": self.summary[:MAX_TEXT]}
+        data = {"title": self.title, "summary": fit(self.summary)}
         if self.text:
-            data["text"] = self.text[:MAX_TEXT]
+            data["text"] = fit(self.text)
         if self.annotations:
             if len(self.annotations) > ANNOTATIONS_PER_REQUEST:
                 raise ValueError(f"at most {ANNOTATIONS_PER_REQUEST} annotations per request")

@@ -46,10 +46,12 @@ from bot.forge.base import (
     PostedComment,
     PullRequest,
     ReviewComment,
+    fit,
 )
 from bot.worker import RetryLater
 
 SECONDARY_MIN_WAIT = 60.0  # seconds: GitHub's guidance when a secondary limit names no time
+MAX_BODY = 65_536  # comment and review bodies ("Body is too long (maximum is 65536 characters)")
 MAX_PAGES = 30  # 3000 files: GitHub's own cap on a pull request's file list
 SERVER_RETRIES = 2
 LIMIT_RETRIES = 3  # limits met by one call before it goes back to the queue, however short they are
@@ -336,12 +338,14 @@ class GitHubForge:
     async def create_review(self, repo: str, number: int, *, commit_id: str, body: str,
                             comments: list[ReviewComment]) -> int:
         owner, name = _split(repo)
-        data = {"commit_id": commit_id, "body": body, "event": "COMMENT", "comments": [c.as_dict() for c in comments]}
+        data = {"commit_id": commit_id, "body": fit(body, MAX_BODY), "event": "COMMENT",
+                "comments": [{**c.as_dict(), "body": fit(c.body, MAX_BODY)} for c in comments]}
         resp = await self._call(f"review on #{number}", lambda: self.gh.rest.pulls.async_create_review(owner, name, number, data=data))
         return int(resp.json()["id"])
 
     async def upsert_marker_comment(self, repo: str, number: int, marker: str, body: str) -> int:
         owner, name = _split(repo)
+        body = fit(body, MAX_BODY)
         for page in range(1, MAX_PAGES + 1):
             resp = await self._call(
                 f"comments of #{number}", lambda: self.gh.rest.issues.async_list_comments(owner, name, number, per_page=100, page=page)
@@ -363,6 +367,7 @@ class GitHubForge:
 
     async def create_comment(self, repo: str, number: int, body: str) -> int:
         owner, name = _split(repo)
+        body = fit(body, MAX_BODY)
         resp = await self._call(f"comment on #{number}", lambda: self.gh.rest.issues.async_create_comment(owner, name, number, data={"body": body}))
         return int(resp.json()["id"])
 

@@ -323,3 +323,21 @@ def test_files_permissions_pull_requests_and_tarballs(keys):
     assert got[5] == 5002
     assert error == f"tarball of {'h' * 12} is over the 4000-byte limit"
     assert ("GET", "/repos/o/r/contents/.chartwarden.yaml?ref=" + "b" * 40) in server.seen()
+
+
+def test_text_over_githubs_limits_is_cut_with_a_note(keys):
+    server = Server({("PATCH", "/repos/o/r/check-runs/4"): httpx.Response(200, json={"id": 4}),
+                     ("GET", "/repos/o/r/issues/2/comments"): httpx.Response(200, json=[]),
+                     ("POST", "/repos/o/r/issues/2/comments"): httpx.Response(201, json={"id": 5})})
+    app = make_app(keys, server)
+
+    async def scenario():
+        async with app.forge(1) as forge:
+            await forge.update_check_run("o/r", 4, output=CheckOutput("t", "s" * 70_000, text="x" * 10))
+            await forge.upsert_marker_comment("o/r", 2, "<!-- m -->", "<!-- m -->" + "b" * 70_000)
+
+    run(scenario())
+    summary = json.loads(server.requests[-3].content)["output"]["summary"]
+    body = json.loads(server.requests[-1].content)["body"]
+    assert (len(summary), summary[-30:]) == (65_535, "sss\n\n…(cut at GitHub's limit)\n")
+    assert (len(body), body.startswith("<!-- m -->"), body.endswith("b\n\n…(cut at GitHub's limit)\n")) == (65_536, True, True)

@@ -108,7 +108,7 @@ def test_ping_raises_when_the_database_is_unreachable(tmp_path):
         store.ping(engine)
 
 
-def test_the_built_wheel_ships_the_migrations_and_they_run_from_it(tmp_path):
+def test_the_built_wheel_ships_the_migrations_and_templates_and_they_run_from_it(tmp_path):
     """`chartwarden serve` in an image migrates from the installed package, not from a checkout."""
     import zipfile
 
@@ -121,14 +121,19 @@ def test_the_built_wheel_ships_the_migrations_and_they_run_from_it(tmp_path):
         names = set(archive.namelist())
         archive.extractall(site)
     assert {"migrations/alembic.ini", "migrations/env.py", "migrations/versions/0001_initial.py"} <= names
+    templates = {str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.j2")}
+    assert templates and templates <= names  # the comment and check-run text ships too
     script = (
-        "from bot import store\n"
+        "from bot import messages, store\n"
         "print(store.MIGRATIONS)\n"
         f"engine = store.make_engine('sqlite:///{tmp_path}/from-wheel.db')\n"
         "store.migrate(engine)\n"
         "import sqlalchemy as sa; print(sorted(sa.inspect(engine).get_table_names()))\n"
+        "print(messages.TEMPLATES)\n"
+        "print(messages.render('comments/refusal.md.j2', login='octocat', command='help'), end='')\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [str(site / "migrations"), str(TABLES)]
+    assert done.stdout.splitlines() == [str(site / "migrations"), str(TABLES), str(site / "templates"),
+                                        "@octocat `/chartwarden help` needs write access to this repository."]
