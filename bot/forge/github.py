@@ -160,7 +160,7 @@ def _pull_request(data: dict) -> PullRequest:
 
 
 class _Caller:
-    """Sends one request at a time through the gate, retrying server errors; shared by both clients."""
+    """Sends requests through the gate (one key: an installation, or the App) and retries server errors."""
 
     def __init__(self, *, key: Hashable, installation_id: int | None, gate: RateGate | None, max_wait: float,
                  clock: Callable[[], float], sleep: Callable[[float], Awaitable[None]], server_pause: float):

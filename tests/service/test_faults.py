@@ -18,7 +18,7 @@ import logging
 import random
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import httpx
 import sqlalchemy as sa
