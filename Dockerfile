@@ -19,6 +19,7 @@ COPY bot ./bot
 COPY checks ./checks
 COPY handlers ./handlers
 COPY migrations ./migrations
+COPY templates ./templates
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # chartwarden:ignore dockerfile-base-image-pinned -- the release pipeline pins digests it resolves from the registry; tags fix the patch version

@@ -25,5 +25,5 @@ def test_own_dockerfile_rules_pass(root, capsys, monkeypatch):
     assert [(f["rule"], f["line"], f["suppressed"]) for f in findings] == [
         ("dockerfile-base-image-pinned", 5, True),
         ("dockerfile-base-image-pinned", 11, True),
-        ("dockerfile-base-image-pinned", 25, True),
+        ("dockerfile-base-image-pinned", 26, True),
     ]
