@@ -70,6 +70,8 @@ def is_secret_name(name: Any) -> bool:
         # adminPasswordSecret / tokenSecret name the Secret object that holds the password
         return not (last == "secret" and before in _NOUNS)
     if last == "key":
+        if before == "secret" and len(parts) >= 3 and parts[-3] in _NOUNS:
+            return False  # keystorePasswordSecretKey: which key of a Secret holds the password
         return before in _KEY_QUALIFIERS
     if last == "base" and parts[-3:] == ["secret", "key", "base"]:  # Rails SECRET_KEY_BASE
         return True
