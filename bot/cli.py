@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -210,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("chartwarden: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `chartwarden audit . | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
