@@ -7,7 +7,6 @@ import itertools
 import os
 import pickle
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +20,7 @@ from bot.findings import Finding, Location, Severity
 from bot.locate import ChartLocator, ManifestLocator, ValuesFile
 from bot.manifests import ManifestError, parse_manifest, parse_rendered
 from bot.helm import helm_binary
-from bot.render import RenderOptions, cache_dir, render, render_key
+from bot.render import RenderOptions, cache_dir, render_key, start_render
 from bot.score import Score, score
 from bot.suppress import CommentIndex, by_annotation, by_config
 from checks._k8s import K8sObject, Release
@@ -165,7 +164,6 @@ def _engine_digest() -> str:
 
 
 _ENGINE_DIGEST: str | None = None
-_BACKGROUND = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2), thread_name_prefix="helm")
 
 
 def _result_cache_file(render_key_: str, target: Target, config: RepoConfig) -> Path:
@@ -200,16 +198,6 @@ def _audit_chart(target: Target, runner: _Runner, options: AuditOptions, config:
     return result
 
 
-def _render_for(chart: ChartSource, options: RenderOptions, key: str | None):
-    """Render, then tell the chart rules waiting on `chart.render_succeeded()` how it went."""
-    try:
-        rendered = render(chart.root, options, key)
-        chart.rendered_ok = rendered.ok
-        return rendered
-    finally:
-        chart.render_done.set()
-
-
 def _render_options(options: AuditOptions, config: RepoConfig) -> RenderOptions:
     return RenderOptions(
         release_name=options.release_name or config.release_name,
@@ -236,11 +224,11 @@ def _audit_chart_uncached(
         early = list(runner.chart_rule_hits(chart, problems, target.display))
     else:
         # helm runs on one core while the chart-level rules run here on the other
-        chart.render_done = threading.Event()
-        pending = _BACKGROUND.submit(_render_for, chart, render_options, key)
+        job = start_render(target.path, render_options, key)
+        chart.render_wait = lambda: job.result().ok
         early = list(runner.chart_rule_hits(chart, problems, target.display))
         locator.prepare()
-        rendered = pending.result()
+        rendered = job.result()
     if rendered is None:
         pass
     elif not rendered.ok:

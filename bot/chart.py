@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from bot import yamlindex
 
@@ -21,13 +20,13 @@ class ChartSource:
     display: str
     _texts: dict = field(default_factory=dict, repr=False)
     rendered_ok: bool = False  # helm rendered it, so helm already validated values against the schema
-    render_done: threading.Event | None = field(default=None, repr=False)  # set while a render runs
+    render_wait: Callable[[], bool] | None = field(default=None, repr=False)  # set while a render runs
 
     def render_succeeded(self) -> bool:
         """Whether helm rendered the chart, waiting for a render running beside the chart rules.
         A chart nobody renders (a library chart, a rule tested alone) counts as not rendered."""
-        if self.render_done is not None:
-            self.render_done.wait()
+        if self.render_wait is not None:
+            self.rendered_ok = self.render_wait()
         return self.rendered_ok
 
     def read(self, rel: str) -> str | None:

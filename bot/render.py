@@ -175,78 +175,124 @@ class OutputTooLarge(Exception):
     pass
 
 
-def _run_with_deadline(cmd: list[str], out, err, env: dict, timeout: float, cap: int) -> int:
-    """Run to completion; kill at the deadline or as soon as the output passes the cap.
+class _Running:
+    """A helm process started now and waited for later, so the caller can work while it runs.
 
-    The main thread blocks in wait() while a watcher thread checks the clock and the output file's
-    size, instead of subprocess's own timeout, which polls with sleeps of up to 50 ms and so added
-    that much to every render.
+    A watcher thread kills it at the deadline or as soon as its output passes the cap. (Not
+    subprocess's own timeout, which polls with sleeps of up to 50 ms and so added that much to
+    every render.)
     """
-    proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-    finished = threading.Event()
-    reason: list[str] = []
 
-    def watch() -> None:
-        deadline = time.monotonic() + timeout
-        while not finished.wait(0.02):
+    def __init__(self, cmd: list[str], env: dict, timeout: float, cap: int):
+        self.cmd, self.timeout, self.cap = cmd, timeout, cap
+        self.out = tempfile.TemporaryFile()
+        self.err = tempfile.TemporaryFile()
+        self.reason: list[str] = []
+        self.finished = threading.Event()
+        try:
+            self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=self.err, env=env)
+        except OSError:
+            self.close()
+            raise
+        self.watcher = threading.Thread(target=self._watch, daemon=True)
+        self.watcher.start()
+
+    def _watch(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while not self.finished.wait(0.02):
             if time.monotonic() > deadline:
-                reason.append("timeout")
-            elif os.fstat(out.fileno()).st_size > cap:
-                reason.append("cap")
+                self.reason.append("timeout")
+            elif os.fstat(self.out.fileno()).st_size > self.cap:
+                self.reason.append("cap")
             else:
                 continue
-            proc.kill()
+            self.proc.kill()
             return
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        returncode = proc.wait()
-    finally:
-        finished.set()
-        watcher.join()
-    if reason == ["timeout"]:
-        raise subprocess.TimeoutExpired(cmd, timeout)
-    if reason == ["cap"] or os.fstat(out.fileno()).st_size > cap:
-        raise OutputTooLarge()
-    return returncode
+    def wait(self) -> int:
+        try:
+            returncode = self.proc.wait()
+        finally:
+            self.finished.set()
+            self.watcher.join()
+        if self.reason == ["timeout"]:
+            raise subprocess.TimeoutExpired(self.cmd, self.timeout)
+        if self.reason == ["cap"] or os.fstat(self.out.fileno()).st_size > self.cap:
+            raise OutputTooLarge()
+        return returncode
+
+    def close(self) -> None:
+        self.out.close()
+        self.err.close()
 
 
-def render(root: Path, options: RenderOptions = RenderOptions(), key: str | None = None) -> RenderResult:
-    """Render one chart; a failure is a RenderResult with ok=False, never an exception."""
+class RenderJob:
+    """A render under way (or already answered from the cache); `result()` waits for it once."""
+
+    def __init__(self, key: str, options: RenderOptions, cached_file: Path, running: _Running | None = None,
+                 result: RenderResult | None = None):
+        self.key, self.options, self.cached_file = key, options, cached_file
+        self._running = running
+        self._result = result
+        self._lock = threading.Lock()
+
+    def result(self) -> RenderResult:
+        with self._lock:
+            if self._result is None:
+                try:
+                    self._result = self._finish()
+                finally:
+                    self._running.close()
+            return self._result
+
+    def _finish(self) -> RenderResult:
+        running, key, options = self._running, self.key, self.options
+        try:
+            returncode = running.wait()
+        except OutputTooLarge:
+            return RenderResult(False, error=f"rendered output passed the {options.output_cap}-byte cap; helm was stopped", cache_key=key)
+        except subprocess.TimeoutExpired:
+            return RenderResult(False, error=f"helm template timed out after {options.timeout:g}s", cache_key=key)
+        running.err.seek(0)
+        stderr = running.err.read(256 * 1024).decode("utf-8", errors="replace")
+        if returncode != 0:
+            message, rel, line = explain_failure(stderr)
+            return RenderResult(False, error=message, error_file=rel, error_line=line, cache_key=key)
+        running.out.seek(0)
+        output = running.out.read().decode("utf-8", errors="replace")
+        warnings = [line.strip() for line in stderr.splitlines() if line.strip()]
+        if options.use_cache:
+            try:
+                self.cached_file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self.cached_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_text(output, encoding="utf-8")
+                os.replace(tmp, self.cached_file)
+            except OSError:
+                pass
+        return RenderResult(True, output, warnings=warnings, cache_key=key)
+
+
+def start_render(root: Path, options: RenderOptions = RenderOptions(), key: str | None = None) -> RenderJob:
+    """Start `helm template` (or answer from the cache) and return at once; never raises for helm's
+    own failures, which come back from `result()` as a RenderResult with ok=False."""
     binary = helm_binary()
     key = key or (render_key(root, options, binary) if options.use_cache else "")
     cached_file = cache_dir() / key[:2] / f"{key}.yaml"
     if options.use_cache and cached_file.is_file():
         try:
-            return RenderResult(True, cached_file.read_text(encoding="utf-8"), cache_key=key, cached=True)
+            text = cached_file.read_text(encoding="utf-8")
+            return RenderJob(key, options, cached_file, result=RenderResult(True, text, cache_key=key, cached=True))
         except OSError:
             pass
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
-        env["HELM_CACHE_HOME"] = env.get("HELM_CACHE_HOME", str(Path(tempfile.gettempdir()) / "chartwarden-helm-cache"))
-        try:
-            returncode = _run_with_deadline(_command(binary, root, options), out, err, env, options.timeout, options.output_cap)
-        except OutputTooLarge:
-            return RenderResult(False, error=f"rendered output passed the {options.output_cap}-byte cap; helm was stopped", cache_key=key)
-        except subprocess.TimeoutExpired:
-            return RenderResult(False, error=f"helm template timed out after {options.timeout:g}s", cache_key=key)
-        except OSError as exc:
-            return RenderResult(False, error=f"cannot run helm: {exc}", cache_key=key)
-        err.seek(0)
-        stderr = err.read(256 * 1024).decode("utf-8", errors="replace")
-        if returncode != 0:
-            message, rel, line = explain_failure(stderr)
-            return RenderResult(False, error=message, error_file=rel, error_line=line, cache_key=key)
-        out.seek(0)
-        output = out.read().decode("utf-8", errors="replace")
-    warnings = [line.strip() for line in stderr.splitlines() if line.strip()]
-    if options.use_cache:
-        try:
-            cached_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(output, encoding="utf-8")
-            os.replace(tmp, cached_file)
-        except OSError:
-            pass
-    return RenderResult(True, output, warnings=warnings, cache_key=key)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
+    env["HELM_CACHE_HOME"] = env.get("HELM_CACHE_HOME", str(Path(tempfile.gettempdir()) / "chartwarden-helm-cache"))
+    try:
+        running = _Running(_command(binary, root, options), env, options.timeout, options.output_cap)
+    except OSError as exc:
+        return RenderJob(key, options, cached_file, result=RenderResult(False, error=f"cannot run helm: {exc}", cache_key=key))
+    return RenderJob(key, options, cached_file, running=running)
+
+
+def render(root: Path, options: RenderOptions = RenderOptions(), key: str | None = None) -> RenderResult:
+    """Render one chart and wait for it; a failure is a RenderResult with ok=False, never an exception."""
+    return start_render(root, options, key).result()
