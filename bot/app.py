@@ -78,6 +78,18 @@ def job_spec(event: Event, router: Router, raw: bytes) -> JobSpec | None:
     )
 
 
+def delivery_writers(engine: Engine, settings: Settings) -> int:
+    """How many threads write deliveries at once: 1 on SQLite, CHARTWARDEN_DB_POOL_SIZE on PostgreSQL.
+
+    SQLite takes one writer at a time, and a writer that finds the lock taken sleeps in SQLite's busy
+    handler (up to 100 ms a time) rather than being woken when it frees: queueing the writes in the
+    process, in order, keeps the tail short. On PostgreSQL the writers match the connections the pool
+    keeps open (store.make_engine), so a burst waits for a connection instead of opening new ones
+    (anyio's default would run up to 40 at once).
+    """
+    return settings.db_pool_size if store.is_postgres(engine) else 1
+
+
 def record_delivery(engine: Engine, queue: Queue, event: Event, spec: JobSpec | None) -> tuple[str, int | None]:
     """Store the delivery and its job in one transaction: ("queued" | "ignored" | "duplicate", job id)."""
     outcome = "queued" if spec is not None else "ignored"
@@ -124,12 +136,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         own_engine = engine is None
-        db = engine if engine is not None else store.make_engine(settings.database_url)
+        db = engine if engine is not None else store.make_engine(
+            settings.database_url, pool_size=settings.db_pool_size + store.RESERVED_CONNECTIONS)
         if migrate:
             await anyio.to_thread.run_sync(store.migrate, db)
         queue = make_queue(db, settings)
         metrics.watch_queue(queue.depth)
-        holder.update(engine=db, queue=queue)
+        holder.update(engine=db, queue=queue, writers=anyio.CapacityLimiter(delivery_writers(db, settings)))
         stop = asyncio.Event()
         worker_task = None
         if run_worker:
@@ -181,7 +194,8 @@ def create_app(
             log.warning("refused a delivery", extra={"reason": str(exc), "delivery_id": request.headers.get("x-github-delivery", "")[:64]})
             return Response({"error": str(exc)}, status_code=400)
         spec = job_spec(event, router, raw)
-        outcome, job_id = await anyio.to_thread.run_sync(record_delivery, holder["engine"], holder["queue"], event, spec)
+        outcome, job_id = await anyio.to_thread.run_sync(
+            record_delivery, holder["engine"], holder["queue"], event, spec, limiter=holder["writers"])
         metrics.deliveries.labels(event=event.name, outcome=outcome).inc()
         log.info(
             "delivery",

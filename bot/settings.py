@@ -47,6 +47,7 @@ class Settings:
     job_max_attempts: int = 5
     job_backoff_seconds: float = 15.0
     worker_poll_seconds: float = 1.0
+    db_pool_size: int = 10  # PostgreSQL: deliveries written at once by one `serve` process (see bot/app.py)
     worker_metrics_port: int = 0  # `chartwarden worker` serves /metrics here when set
     rate_limit_max_wait_seconds: float = 60.0
     sweep_seconds: float = 300.0  # redelivery sweeper interval where a worker runs; 0 = off
@@ -130,6 +131,7 @@ class Settings:
             job_max_attempts=number("CHARTWARDEN_JOB_MAX_ATTEMPTS", cls.job_max_attempts),
             job_backoff_seconds=number("CHARTWARDEN_JOB_BACKOFF_SECONDS", cls.job_backoff_seconds, float),
             worker_poll_seconds=number("CHARTWARDEN_WORKER_POLL_SECONDS", cls.worker_poll_seconds, float),
+            db_pool_size=number("CHARTWARDEN_DB_POOL_SIZE", cls.db_pool_size),
             worker_metrics_port=number("CHARTWARDEN_WORKER_METRICS_PORT", cls.worker_metrics_port),
             rate_limit_max_wait_seconds=number("CHARTWARDEN_RATE_LIMIT_MAX_WAIT_SECONDS", cls.rate_limit_max_wait_seconds, float),
             sweep_seconds=number("CHARTWARDEN_SWEEP_SECONDS", cls.sweep_seconds, float),
@@ -141,6 +143,8 @@ class Settings:
             problems.append(f"CHARTWARDEN_LOG_LEVEL={values['log_level']!r} is not one of DEBUG, INFO, WARNING, ERROR")
         if values["job_lease_seconds"] == 0:
             problems.append("CHARTWARDEN_JOB_LEASE_SECONDS must be above 0")
+        if values["db_pool_size"] == 0:
+            problems.append("CHARTWARDEN_DB_POOL_SIZE must be at least 1")
         if values["job_max_attempts"] == 0:
             problems.append("CHARTWARDEN_JOB_MAX_ATTEMPTS must be at least 1")
         if problems:

@@ -167,8 +167,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+RESERVED_CONNECTIONS = 4  # beside the request path: the worker's claim and heartbeat, the sweeper, /readyz, /metrics
+
+
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """An engine for `url`: SQLite in WAL mode with a busy timeout, or PostgreSQL through psycopg 3."""
+    """An engine for `url`: SQLite in WAL mode with a busy timeout, or PostgreSQL through psycopg 3.
+
+    On PostgreSQL the pool keeps up to `pool_size` connections open and may open RESERVED_CONNECTIONS
+    more for a burst (closed again when returned). The web app sizes it `CHARTWARDEN_DB_POOL_SIZE +
+    RESERVED_CONNECTIONS` and writes deliveries through at most CHARTWARDEN_DB_POOL_SIZE threads at
+    once (bot/app.py), so under load it reuses open connections instead of opening and closing a
+    PostgreSQL session per request.
+    """
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         database = make_url(url).database
@@ -177,7 +187,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=RESERVED_CONNECTIONS)
 
 
 def alembic_config(url: str | None = None):

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -326,3 +327,54 @@ def test_a_repository_removed_from_the_installation_is_left_alone_until_it_is_ad
     assert calls_while_removed == ["for_installation"]  # the removal's own job
     assert rows(settings, "removed_repositories") == []
     assert "create_check_run" in forge.names()
+
+
+def _concurrent_deliveries(client, count: int, prefix: str) -> list[int]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return sorted(pool.map(lambda n: post(client, "pull_request.opened", f"{prefix}-{n}").status_code, range(count)))
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_deliveries_are_written_by_at_most_the_pool_size_threads_on_postgres_and_one_on_sqlite(tmp_path, request, database):
+    """A burst of 12 deliveries: on PostgreSQL with CHARTWARDEN_DB_POOL_SIZE=3, 3 in the database at once on
+    3 connections kept open (no new session per request); on SQLite one writer at a time."""
+    url = request.getfixturevalue("pg_url") if database == "postgres" else ""
+    settings = make_settings(tmp_path, database_url=url, db_pool_size=3)
+    router, _seen = make_router()
+    app = create_app(settings, router=router)
+    with TestClient(app=app) as client:
+        engine = app.state.holder["engine"]
+        inside, peak, opened = [0], [0], [0]
+
+        @sa.event.listens_for(engine, "connect")
+        def connected(*_):
+            opened[0] += 1
+
+        @sa.event.listens_for(engine, "before_cursor_execute")
+        def before(conn, cursor, statement, *_):
+            if statement.startswith("INSERT INTO deliveries"):
+                inside[0] += 1
+                peak[0] = max(peak[0], inside[0])
+                time.sleep(0.05)  # long enough for every request of the burst to be waiting
+                inside[0] -= 1
+
+        assert _concurrent_deliveries(client, 12, "burst") == [202] * 12
+        pool = (engine.pool.size(), engine.pool._max_overflow) if database == "postgres" else None
+        writers = app.state.holder["writers"].total_tokens
+    assert len(rows_at(settings.database_url, "deliveries")) == 12
+    if database == "postgres":
+        assert (writers, peak[0], pool) == (3, 3, (7, 4))
+        assert opened[0] == 2  # the migration's connection stays open in the pool: 1 + 2 more, never a 4th
+    else:
+        assert (writers, peak[0]) == (1, 1)
+
+
+def rows_at(url: str, table: str) -> list[dict]:
+    engine = store.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [r._asdict() for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).all()]
+    finally:
+        engine.dispose()

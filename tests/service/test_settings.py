@@ -22,6 +22,7 @@ def test_defaults_from_a_minimal_environment(tmp_path):
         "https://api.github.com/", "127.0.0.1", 8000, "chartwarden[bot]")
     assert (settings.job_lease_seconds, settings.job_max_attempts, settings.webhook_secrets) == (120.0, 5, ("s3cret",))
     assert settings.sweep_seconds == 300.0
+    assert settings.db_pool_size == 10
 
 
 def test_secrets_never_show_in_the_repr(tmp_path):
@@ -37,7 +38,8 @@ def test_everything_can_be_set(tmp_path):
                    DATABASE_URL="postgres://cw@db:5432/cw", CHARTWARDEN_PORT="9000", CHARTWARDEN_HOST="0.0.0.0",
                    CHARTWARDEN_GITHUB_API_URL="http://127.0.0.1:4010/", CHARTWARDEN_APP_SLUG="cw-test",
                    CHARTWARDEN_JOB_LEASE_SECONDS="2.5", CHARTWARDEN_JOB_MAX_ATTEMPTS="7", CHARTWARDEN_LOG_LEVEL="debug",
-                   CHARTWARDEN_WEBHOOK_SECRET_PREVIOUS="old", CHARTWARDEN_SWEEP_SECONDS="0")
+                   CHARTWARDEN_WEBHOOK_SECRET_PREVIOUS="old", CHARTWARDEN_SWEEP_SECONDS="0",
+                   CHARTWARDEN_DB_POOL_SIZE="24")
     settings = Settings.from_env(env)
     assert settings.private_key == PEM
     assert settings.database_url == "postgresql+psycopg://cw@db:5432/cw"
@@ -45,6 +47,7 @@ def test_everything_can_be_set(tmp_path):
     assert (settings.job_lease_seconds, settings.job_max_attempts, settings.log_level) == (2.5, 7, "DEBUG")
     assert settings.webhook_secrets == ("s3cret", "old")
     assert settings.sweep_seconds == 0.0  # the sweeper is off
+    assert settings.db_pool_size == 24
 
 
 def test_a_missing_variable_gives_one_clear_line(tmp_path):
@@ -75,6 +78,7 @@ def test_every_problem_is_named_on_the_same_line(tmp_path):
         ({"CHARTWARDEN_PRIVATE_KEY": "", "CHARTWARDEN_PRIVATE_KEY_FILE": "/nonexistent/app.pem"},
          "CHARTWARDEN_PRIVATE_KEY_FILE=/nonexistent/app.pem: cannot read: No such file or directory"),
         ({"CHARTWARDEN_JOB_MAX_ATTEMPTS": "0"}, "CHARTWARDEN_JOB_MAX_ATTEMPTS must be at least 1"),
+        ({"CHARTWARDEN_DB_POOL_SIZE": "0"}, "CHARTWARDEN_DB_POOL_SIZE must be at least 1"),
         ({"CHARTWARDEN_SWEEP_SECONDS": "-5"}, "CHARTWARDEN_SWEEP_SECONDS must not be negative"),
         ({"CHARTWARDEN_SWEEP_SECONDS": "hourly"}, "CHARTWARDEN_SWEEP_SECONDS='hourly' is not a number"),
         ({"CHARTWARDEN_LOG_LEVEL": "loud"}, "CHARTWARDEN_LOG_LEVEL='LOUD' is not one of DEBUG, INFO, WARNING, ERROR"),
