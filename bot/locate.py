@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from bot import yamlindex
 from bot.chart import ChartSource
@@ -93,6 +92,8 @@ class ChartLocator:
         self.chart = chart
         self.values_files = list(values_files)
         self._keys: dict[str, _YamlKeys] = {}
+        self._split_lines: dict[str, list[str]] = {}
+        self._spans: dict[tuple, tuple] = {}
         self._define_files: dict[str, dict[str, list[str]]] = {}
         self._defines: dict[tuple, tuple | None] = {}
         self._branches: dict[str, list[int]] = {}
@@ -104,9 +105,18 @@ class ChartLocator:
                 text = ""
             self._user_keys.append((vf.display, _YamlKeys(text)))
 
+    def _split(self, rel: str, text: str) -> list[str]:
+        """A file's lines, split once: every finding on an object walks the same template."""
+        lines = self._split_lines.get(rel)
+        if lines is None:
+            lines = self._split_lines[rel] = text.splitlines()
+        return lines
+
     def prepare(self) -> None:
-        """Read the chart's values keys ahead of time (called while helm renders)."""
+        """Read the values keys of the chart and its subcharts ahead of time (called while helm renders)."""
         self._chart_keys("values.yaml")
+        for values in sorted(self.chart.root.glob("charts/*/values.yaml")):
+            self._chart_keys(values.relative_to(self.chart.root).as_posix())
 
     def _chart_keys(self, rel: str) -> _YamlKeys:
         if rel not in self._keys:
@@ -121,8 +131,11 @@ class ChartLocator:
             return None
         display = self._display(source)
         segments = split_path(path)
-        lines = text.splitlines()
-        start, end = _document_span(lines, obj)
+        lines = self._split(source, text)
+        span_key = (source, obj.kind, obj.name, obj.doc_index)
+        if span_key not in self._spans:
+            self._spans[span_key] = _document_span(lines, obj)
+        start, end = self._spans[span_key]
         if start is None:
             return Location(display)
         query = _Query(obj, segments, _rendered_items(obj.doc, segments), value_hint)
@@ -203,7 +216,7 @@ class ChartLocator:
         items, stop, dash_indent = _list_items(lines, start, end, parent_indent)
         rendered = q.items[depth]
         name = _item_name(rendered)
-        feeders = [i for i in range(start, stop) if _DIRECTIVE_ONLY.match(lines[i]) and (dash_indent is None or _indent(lines[i]) <= dash_indent)]
+        feeders = [i for i in range(start, stop) if _directive_only(lines[i]) and (dash_indent is None or _indent(lines[i]) <= dash_indent)]
         if name is None:
             return _unnamed_item(lines, items, stop, bool(feeders), q.segments[depth], rendered)
         resolve = self._resolver(q.source)
@@ -510,6 +523,7 @@ _LOOP = re.compile(r"^\s*\{\{-?\s*(?:with|range)\b")
 _INLINE_VALUE = re.compile(r"^[^:]*:\s*(?P<value>\S.*)$")
 
 
+@lru_cache(maxsize=65536)
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
@@ -640,6 +654,11 @@ def _structural(line: str) -> bool:
     text, like _key_of and _is_item: the walks scan the same templates once per finding."""
     stripped = line.strip()
     return bool(stripped) and not stripped.startswith("#") and not _DIRECTIVE_ONLY.match(line)
+
+
+@lru_cache(maxsize=65536)
+def _directive_only(line: str) -> bool:
+    return bool(_DIRECTIVE_ONLY.match(line))
 
 
 @lru_cache(maxsize=65536)
@@ -841,12 +860,18 @@ def _literal_scalars(item_lines: list[str]) -> set[str]:
         if not text.startswith(("[", "{")):
             out.add(text.strip("\"'"))
             continue
-        try:
-            out |= _scalars(yaml.safe_load(text))
-        except yaml.YAMLError:
-            continue
+        out |= _flow_scalars(text)
     out.discard("None")
     return out
+
+
+@lru_cache(maxsize=4096)
+def _flow_scalars(text: str) -> frozenset:
+    """Scalars of a flow collection (`[a, b]`, `{k: v}`) written on one template line."""
+    try:
+        return frozenset(_scalars(yamlindex.load_all(text)[0]))
+    except (yamlindex.YamlError, IndexError):
+        return frozenset()
 
 
 _NAME_LINE = re.compile(r"^\s*(?:-\s+)?name:\s*(?P<value>.*?)\s*$")
