@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from bot import yamlindex
 from bot.chart import ChartSource
 from bot.findings import Location
