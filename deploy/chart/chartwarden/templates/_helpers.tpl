@@ -80,4 +80,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: /tmp/chartwarden
 - name: CHARTWARDEN_HOST
   value: 0.0.0.0
+- name: CHARTWARDEN_APP_SLUG
+  value: {{ .Values.github.appSlug | quote }}
+- name: CHARTWARDEN_GITHUB_API_URL
+  value: {{ .Values.github.apiUrl | quote }}
 {{- end }}
