@@ -37,6 +37,25 @@ STATES = ("queued", "running", "done", "dead", "superseded", "skipped")
 LEASE_LOST = "lease expired: the worker stopped renewing it (crashed or killed)"
 
 
+def _queued_of_key(head_sha_is) -> sa.Select:
+    return sa.select(JOBS.c.id).where(
+        JOBS.c.supersede_key == sa.bindparam("key"), JOBS.c.state == "queued", head_sha_is(JOBS.c.head_sha, sa.bindparam("sha"))
+    )
+
+
+# The queued jobs of the same key with another head SHA: `head_sha != :sha` would make both databases
+# walk every queued job of the key (the index cannot seek on "not equal"), so it is written as two
+# range scans of ix_jobs_supersede_head (SHA below, SHA above), which touch only the jobs they change.
+SUPERSEDE = (
+    sa.update(JOBS)
+    .where(
+        JOBS.c.id.in_(sa.union_all(_queued_of_key(lambda c, v: c < v), _queued_of_key(lambda c, v: c > v))),
+        JOBS.c.id != sa.bindparam("job_id"),
+    )
+    .values(state="superseded", superseded_by=sa.bindparam("job_id"), finished_at=sa.bindparam("now"))
+)
+
+
 @dataclass(frozen=True)
 class JobSpec:
     event: str
@@ -125,16 +144,7 @@ class Queue:
             .returning(JOBS.c.id)
         ).scalar_one()
         if spec.supersedes and spec.supersede_key:
-            connection.execute(
-                sa.update(JOBS)
-                .where(
-                    JOBS.c.supersede_key == spec.supersede_key,
-                    JOBS.c.state == "queued",
-                    JOBS.c.head_sha != spec.head_sha,
-                    JOBS.c.id != job_id,
-                )
-                .values(state="superseded", superseded_by=job_id, finished_at=now)
-            )
+            connection.execute(SUPERSEDE, {"key": spec.supersede_key, "sha": spec.head_sha, "job_id": job_id, "now": now})
         return job_id
 
     # -- consuming ---------------------------------------------------------------------------

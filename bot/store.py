@@ -55,7 +55,7 @@ class Job(SQLModel, table=True):
     __tablename__ = "jobs"
     __table_args__ = (
         sa.Index("ix_jobs_claim", "state", "run_after"),
-        sa.Index("ix_jobs_supersede", "supersede_key", "state"),
+        sa.Index("ix_jobs_supersede_head", "supersede_key", "state", "head_sha"),  # bot/queue.py, supersede
     )
 
     id: int | None = Field(default=None, primary_key=True)

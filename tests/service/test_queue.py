@@ -162,6 +162,48 @@ def test_a_newer_head_sha_supersedes_queued_jobs_of_older_shas_for_the_same_pull
     assert queue.depth() == {"queued": 3, "running": 1, "done": 0, "dead": 0, "superseded": 2, "skipped": 0}
 
 
+def test_supersede_marks_queued_jobs_with_shas_below_and_above_the_new_one_and_nothing_else(engine):
+    clock = Clock()
+    queue = make_queue(engine, clock)
+    key = "o/r#9"
+    above = queue.enqueue(JobSpec(event="pull_request", head_sha="f0", supersede_key=key, supersedes=True))
+    below = queue.enqueue(JobSpec(event="pull_request", head_sha="0f", supersede_key=key, supersedes=True))
+    clock.advance(5)
+    equal = queue.enqueue(JobSpec(event="pull_request", head_sha="a5", supersede_key=key))
+    newest = queue.enqueue(JobSpec(event="pull_request", head_sha="a5", supersede_key=key, supersedes=True))
+    rows = {job: (queue.get(job)["state"], queue.get(job)["superseded_by"], queue.get(job)["finished_at"])
+            for job in (above, below, equal, newest)}
+    assert rows == {
+        above: ("superseded", below, T0),  # "0f" superseded "f0" (a SHA above it) at T0
+        below: ("superseded", newest, T0 + timedelta(seconds=5)),
+        equal: ("queued", None, None),
+        newest: ("queued", None, None),
+    }
+
+
+def test_the_supersede_update_seeks_the_index_on_the_head_sha(engine):
+    """Two range scans of ix_jobs_supersede_head (SHA below, SHA above): only the jobs it changes are read."""
+    from bot.queue import SUPERSEDE
+
+    compiled = SUPERSEDE.compile(engine)
+    params = {**compiled.params, "key": "o/r#7", "sha": "a2", "job_id": 1, "now": T0}
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            positional = tuple(params[name] for name in compiled.positiontup)
+            plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled.string}", positional).all()]
+            assert [step for step in plan if "ix_jobs_supersede_head" in step] == [
+                "SEARCH jobs USING COVERING INDEX ix_jobs_supersede_head (supersede_key=? AND state=? AND head_sha<?)",
+                "SEARCH jobs USING COVERING INDEX ix_jobs_supersede_head (supersede_key=? AND state=? AND head_sha>?)",
+            ]
+        else:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # an empty table would be scanned otherwise
+            plan = conn.exec_driver_sql(f"EXPLAIN {compiled.string}", params).scalars().all()
+            assert [line.strip() for line in plan if "Index Cond" in line and "head_sha" in line] == [
+                "Index Cond: (((supersede_key)::text = 'o/r#7'::text) AND ((state)::text = 'queued'::text) AND ((head_sha)::text < 'a2'::text))",
+                "Index Cond: (((supersede_key)::text = 'o/r#7'::text) AND ((state)::text = 'queued'::text) AND ((head_sha)::text > 'a2'::text))",
+            ]
+
+
 def test_enqueue_joins_the_callers_transaction(engine):
     queue = make_queue(engine, Clock())
     with pytest.raises(RuntimeError):

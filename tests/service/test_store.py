@@ -16,7 +16,7 @@ from bot import store
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["alembic_version", "deliveries", "installations", "jobs", "redeliveries", "removed_repositories"]
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def _alembic(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -52,6 +52,7 @@ def test_alembic_upgrade_head_creates_the_tables_and_downgrade_removes_them(back
     assert "Running upgrade  -> 0001, deliveries, jobs and installations" in upgrade.stderr
     assert "Running upgrade 0001 -> 0002, redeliveries" in upgrade.stderr
     assert "Running upgrade 0002 -> 0003, removed repositories" in upgrade.stderr
+    assert "Running upgrade 0003 -> 0004, supersede index on (supersede_key, state, head_sha)" in upgrade.stderr
     assert _tables(url) == TABLES
     assert _drift(url) == []  # the migrations build exactly what bot/store.py declares
     current = _alembic(url, "current")
