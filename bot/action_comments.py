@@ -32,6 +32,7 @@ from bot.forge.base import ChangedFile, ForgeError
 from bot.forge.diff import _HUNK, changed_lines
 from bot.report.github import _escape_data
 from bot.worker import RetryLater
+from bot.workspace import line_reader
 from handlers import _review
 
 PR_EVENTS = ("pull_request", "pull_request_target")
@@ -127,23 +128,6 @@ def _added_text(files: list[ChangedFile]) -> dict[str, dict[int, str]]:
     return out
 
 
-def _workspace_line(workspace: Path):
-    cache: dict[str, list[str] | None] = {}
-
-    def read(path: str, line: int) -> str | None:
-        if path not in cache:
-            try:
-                file = (workspace / path).resolve()
-                file.relative_to(workspace.resolve())
-                cache[path] = file.read_text(encoding="utf-8", errors="replace").splitlines()
-            except (ValueError, OSError):
-                cache[path] = None
-        lines = cache[path]
-        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
-
-    return read
-
-
 def skip_reason(event_name: str, event: dict, token: str | None, config: RepoConfig) -> str | None:
     """Why no comments are posted for this run (None: post them)."""
     if event_name not in PR_EVENTS or not event.get("pull_request"):
@@ -168,7 +152,7 @@ async def _post(forge, repo: str, pr: dict, result: AuditResult, diff: _review.F
     posted = await forge.list_review_comments(repo, number)
     already = _review.posted_fingerprints([c.body for c in posted if c.user_login == forge.bot_login])
     added = _added_text(files)
-    on_disk = _workspace_line(workspace)
+    on_disk = line_reader(workspace)
     # a finding whose checked-out line is not the head's line (merge commit shifted it) gets no comment
     placed = [f for f in diff.new if f.location is None or not f.location.line
               or f.location.line not in added.get(f.location.file, {})

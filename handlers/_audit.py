@@ -29,6 +29,7 @@ from bot.forge.diff import changed_lines
 from bot.forge.tarball import TarballRefused, extract
 from bot.routing import Context
 from bot.worker import RetryLater
+from bot.workspace import line_reader
 from handlers import _review
 
 # Discovery shows paths relative to the working folder, so an audit runs with the tree as the
@@ -72,23 +73,6 @@ def load_base_config(base_root: Path) -> RepoConfig:
     if not path.is_file() or path.is_symlink():
         return RepoConfig()
     return parse_config(path.read_text(encoding="utf-8", errors="replace"), CONFIG_NAME, set(all_rules()))
-
-
-def _read_line(root: Path):
-    cache: dict[str, list[str] | None] = {}
-
-    def read(path: str, line: int) -> str | None:
-        if path not in cache:
-            file = (root / path).resolve()
-            try:
-                file.relative_to(root.resolve())
-                cache[path] = file.read_text(encoding="utf-8", errors="replace").splitlines()
-            except (ValueError, OSError):
-                cache[path] = None
-        lines = cache[path]
-        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
-
-    return read
 
 
 async def _fetch(ctx: Context, repo: str, sha: str, dest: Path, limits: TarballLimits) -> None:
@@ -153,7 +137,7 @@ async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
                 already = _review.posted_fingerprints([c.body for c in posted if c.user_login == options.bot_login])
                 comments = _review.review_comments(
                     diff.new, changed_lines(files), already=already, limit=int(config.comments.get("maxComments", 25)),
-                    suggestions=bool(config.comments.get("suggestions", True)), read_line=_read_line(head_root),
+                    suggestions=bool(config.comments.get("suggestions", True)), read_line=line_reader(head_root),
                     fix_keys={rule_id: rule.fix for rule_id, rule in head.rules.items()},
                 )
                 if comments:
