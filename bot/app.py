@@ -9,7 +9,8 @@ GET  /metrics          Prometheus text: deliveries, queue depth, job durations, 
                        redeliveries asked for.
 
 The lifespan owns the database engine (created from settings unless one is given, migrated to head)
-and, when `run_worker` is set (`chartwarden serve`), one in-process worker and, given the App's
+and, when `run_worker` is set (`chartwarden serve`), one in-process worker (woken by each delivery
+that queues a job; it polls every CHARTWARDEN_WORKER_POLL_SECONDS for jobs of other processes) and, given the App's
 delivery log (`deliveries`) and a non-zero `sweep_seconds`, the redelivery sweeper (bot/sweeper.py).
 """
 
@@ -156,6 +157,7 @@ def create_app(
                 poll_interval=settings.worker_poll_seconds,
                 on_finished=lambda job, outcome, seconds: metrics.job_finished(job.event, outcome, seconds),
             )
+            holder["wake_worker"] = worker.notify
             worker_task = asyncio.create_task(worker.run(stop))
         sweeper_task = None
         if run_worker and deliveries is not None and settings.sweep_seconds > 0:
@@ -176,6 +178,7 @@ def create_app(
                     await asyncio.wait_for(task, timeout=patience)  # cancelled after that
                 except asyncio.TimeoutError:
                     log.warning(f"{what} did not stop in {patience} s")
+            holder.pop("wake_worker", None)
             metrics.watch_queue(lambda: {})
             if own_engine:
                 db.dispose()
@@ -196,6 +199,8 @@ def create_app(
         spec = job_spec(event, router, raw)
         outcome, job_id = await anyio.to_thread.run_sync(
             record_delivery, holder["engine"], holder["queue"], event, spec, limiter=holder["writers"])
+        if outcome == "queued" and "wake_worker" in holder:
+            holder["wake_worker"]()  # committed: the in-process worker need not wait for its next poll
         metrics.deliveries.labels(event=event.name, outcome=outcome).inc()
         log.info(
             "delivery",

@@ -1,7 +1,8 @@
 """The worker loop: claim a job, keep its lease alive while a handler runs it, record the outcome.
 
 Database calls are synchronous and run in a thread, so the loop can share an event loop with the web
-app (`chartwarden serve`) or run alone (`chartwarden worker`, one per process, any number of
+app (`chartwarden serve`, where the webhook handler calls `notify()` after committing a job, so an
+idle worker starts it at once instead of at its next poll) or run alone (`chartwarden worker`, one per process, any number of
 processes on PostgreSQL).
 """
 
@@ -66,6 +67,15 @@ class Worker:
         self.poll_interval = poll_interval
         self.heartbeat_interval = heartbeat_interval or max(queue.lease.total_seconds() / 3, 0.05)
         self.on_finished = on_finished
+        self._wake = asyncio.Event()
+
+    def notify(self) -> None:
+        """A job was enqueued (and committed) in this process: stop idling and look now.
+
+        Call it from the worker's event loop. Jobs enqueued by other processes are found by the poll
+        every `poll_interval` seconds.
+        """
+        self._wake.set()
 
     async def _keep_lease(self, claimed: Claimed, task: asyncio.Task, lost: asyncio.Event) -> None:
         while True:
@@ -127,6 +137,7 @@ class Worker:
         stop = stop or asyncio.Event()
         ran = 0
         while not stop.is_set():
+            self._wake.clear()  # a notify() from here on ends the idle wait below
             try:
                 worked = await self.run_once()
             except Exception:  # the database went away: keep the worker alive and try again
@@ -137,11 +148,17 @@ class Worker:
                 continue
             if until_idle:
                 break
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
-            except asyncio.TimeoutError:
-                pass
+            await self._idle(stop)
         return ran
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait for `stop`, a notify() or `poll_interval` seconds, whichever comes first."""
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waits, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
 
 BOOKKEEPING = ("installation", "installation_repositories")  # they never call GitHub, and must run

@@ -219,6 +219,23 @@ def test_serve_mode_runs_queued_jobs_in_process_with_a_forge_rebuilt_from_the_in
     assert 'chartwarden_job_duration_seconds_count{event="pull_request"} 1.0' in text
 
 
+def test_serve_mode_wakes_the_idle_worker_when_a_delivery_queues_a_job(tmp_path):
+    """With an hour between polls, the job still runs at once: the webhook handler wakes the worker."""
+    router, seen = make_router()
+    settings = make_settings(tmp_path, worker_poll_seconds=3600)
+    app = create_app(settings, router=router, forge_factory=RecordingForgeFactory(), run_worker=True)
+    with TestClient(app=app) as client:
+        asyncio.run(asyncio.sleep(0.2))  # the worker found the queue empty and is idle
+        started = time.monotonic()
+        assert post(client, "pull_request.opened", "wake-1").status_code == 202
+        while rows(settings, "jobs")[0]["state"] != "done" and time.monotonic() - started < 10:
+            time.sleep(0.01)
+        waited = time.monotonic() - started
+    assert [job["state"] for job in rows(settings, "jobs")] == ["done"]
+    assert seen == [("pull_request.opened", "wake-1", HEAD, "forge-for-1")]
+    assert waited < 2.0  # the poll would have been an hour away
+
+
 def test_delivery_logs_are_json_lines_carrying_the_delivery_id(env, caplog):
     client, *_ = env
     with caplog.at_level(logging.INFO, logger="chartwarden.app"):

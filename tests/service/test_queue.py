@@ -240,6 +240,42 @@ def test_worker_records_success_failure_and_retry_later(sqlite_engine):
     assert round((row["run_after"] - row["started_at"]).total_seconds()) == 900
 
 
+def test_an_idle_worker_notified_of_a_job_runs_it_at_once_and_still_polls_without_notice(sqlite_engine):
+    """poll_interval 0.5 s: a notified job starts within 0.2 s; an unannounced one (another process's) at the poll."""
+    queue = Queue(sqlite_engine)
+    started: list[tuple[str, float]] = []
+
+    async def handle(job):
+        started.append((job.event, time.monotonic()))
+
+    worker = Worker(queue, handle, worker_id="w", poll_interval=0.5)
+
+    async def scenario() -> tuple[int, float, float]:
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop))
+        await asyncio.sleep(0.1)  # idle: the queue was empty
+        enqueued = time.monotonic()
+        await asyncio.to_thread(queue.enqueue, JobSpec(event="announced"))
+        worker.notify()
+        while len(started) < 1:
+            await asyncio.sleep(0.005)
+        notified_delay = started[0][1] - enqueued
+        await asyncio.sleep(0.1)  # idle again, the poll 0.5 s away
+        enqueued = time.monotonic()
+        await asyncio.to_thread(queue.enqueue, JobSpec(event="unannounced"))
+        while len(started) < 2:
+            await asyncio.sleep(0.005)
+        polled_delay = started[1][1] - enqueued
+        stop.set()
+        return await running, notified_delay, polled_delay
+
+    ran, notified_delay, polled_delay = asyncio.run(scenario())
+    assert (ran, [event for event, _ in started]) == (2, ["announced", "unannounced"])
+    assert notified_delay < 0.2
+    assert 0.2 < polled_delay < 1.0
+    assert queue.depth()["done"] == 2
+
+
 def test_a_deferral_parks_the_installations_queued_jobs_and_costs_no_attempt(engine):
     clock = Clock()
     queue = make_queue(engine, clock, max_attempts=1)
