@@ -302,7 +302,7 @@ def _audit_manifest_group(targets: list[Target], runner: _Runner) -> dict[Target
             place(rule, hit, target)
     if per_target:
         first = next(iter(per_target))
-        where = first.display if len(per_target) == 1 else display_path(first.path.parent)
+        where = first.display if len(per_target) == 1 else (os.path.dirname(first.display) or ".")
         for rule, hit in runner.release_rule_hits(release, problems, where):
             place(rule, hit, owner.get(id(hit.obj), first) if hit.obj is not None else first)
     for problem in problems:
@@ -383,9 +383,14 @@ def audit_targets(
 
 
 def audit(
-    paths: list[str], config: RepoConfig = RepoConfig(), options: AuditOptions = AuditOptions(), progress: Callable | None = None
+    paths: list[str],
+    config: RepoConfig = RepoConfig(),
+    options: AuditOptions = AuditOptions(),
+    progress: Callable | None = None,
+    root: Path | None = None,
 ) -> AuditResult:
-    return audit_targets(discover(paths), config, options, progress)
+    """Audit `paths`; with `root`, paths are read and shown relative to it instead of the working folder."""
+    return audit_targets(discover(paths, root), config, options, progress)
 
 
 def exit_code(result: AuditResult, fail_on: Severity | None) -> int:

@@ -11,7 +11,6 @@ import os
 import subprocess
 import tarfile
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from bot.audit import AuditOptions, AuditResult, audit
@@ -33,16 +32,6 @@ def _git(args: list[str], cwd: Path) -> bytes:
     return proc.stdout
 
 
-@contextmanager
-def _chdir(path: Path):
-    previous = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
 def audit_at_revision(rev: str, paths: list[str], config: RepoConfig, options: AuditOptions) -> AuditResult | None:
     """The same audit on the tree at `rev`, with the same display paths; None if no path existed then."""
     cwd = Path.cwd()
@@ -58,8 +47,7 @@ def audit_at_revision(rev: str, paths: list[str], config: RepoConfig, options: A
         existing = [p for p in paths if (inner / p).exists()]
         if not existing:
             return None
-        with _chdir(inner):
-            return audit(existing, config, options)
+        return audit(existing, config, options, root=inner)
 
 
 def apply_baseline(result: AuditResult, rev: str, paths: list[str], config: RepoConfig, options: AuditOptions) -> None:

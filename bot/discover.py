@@ -41,10 +41,10 @@ class Discovery:
     skipped: list[InputProblem] = field(default_factory=list)  # named on the command line, not auditable
 
 
-def display_path(path: Path) -> str:
-    """Relative to the working folder when inside it, else absolute."""
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Relative to `root` (default: the working folder) when inside it, else absolute."""
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, root) if root is not None else os.path.relpath(path)
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
@@ -62,7 +62,9 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def discover(paths: list[str]) -> Discovery:
+def discover(paths: list[str], root: Path | None = None) -> Discovery:
+    """Targets under `paths`; relative paths and the paths findings show are relative to `root`
+    (default: the working folder), so a service can audit a tree without changing directory."""
     found = Discovery()
     seen: set[Path] = set()
 
@@ -70,11 +72,11 @@ def discover(paths: list[str]) -> Discovery:
         key = path.resolve()
         if key not in seen:
             seen.add(key)
-            found.targets.append(Target(kind, path, display_path(path)))
+            found.targets.append(Target(kind, path, display_path(path, root)))
 
-    def consider_file(path: Path, root: Path, explicit: bool) -> None:
-        shown = display_path(path)
-        if path.is_symlink() and not _inside(path, root):
+    def consider_file(path: Path, tree: Path, explicit: bool) -> None:
+        shown = display_path(path, root)
+        if path.is_symlink() and not _inside(path, tree):
             found.problems.append(InputProblem(shown, None, "symlink points outside the audited tree; not followed"))
             return
         if is_dockerfile(path):
@@ -105,7 +107,7 @@ def discover(paths: list[str]) -> Discovery:
             add("manifest", path)
 
     for given in paths:
-        path = Path(given)
+        path = Path(given) if root is None or Path(given).is_absolute() else root / given
         if not path.exists() and not path.is_symlink():
             found.problems.append(InputProblem(given, None, "no such file or folder"))
             continue
@@ -128,7 +130,7 @@ def discover(paths: list[str]) -> Discovery:
             for name in list(dirnames):
                 sub = folder / name
                 if sub.is_symlink() and not _inside(sub, path):
-                    found.problems.append(InputProblem(display_path(sub), None, "symlink points outside the audited tree; not followed"))
+                    found.problems.append(InputProblem(display_path(sub, root), None, "symlink points outside the audited tree; not followed"))
                     dirnames.remove(name)
             if folder != path and is_chart_dir(folder) or folder == path and is_chart_dir(folder):
                 add("chart", folder)
@@ -140,5 +142,5 @@ def discover(paths: list[str]) -> Discovery:
             for name in sorted(filenames):
                 consider_file(folder / name, path, explicit=False)
         if len(found.targets) == before:
-            found.problems.append(InputProblem(display_path(path), None, "no Helm chart, Kubernetes manifest or Dockerfile found here"))
+            found.problems.append(InputProblem(display_path(path, root), None, "no Helm chart, Kubernetes manifest or Dockerfile found here"))
     return found

@@ -17,8 +17,6 @@ import asyncio
 import glob
 import os
 import tempfile
-import threading
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,20 +30,6 @@ from bot.worker import RetryLater
 from bot.workspace import line_reader
 from handlers import _review
 
-# Discovery shows paths relative to the working folder, so an audit runs with the tree as the
-# working folder; the lock keeps two audits in one process from racing on it.
-_CWD_LOCK = threading.Lock()
-
-
-@contextmanager
-def _inside(folder: Path):
-    with _CWD_LOCK:
-        previous = os.getcwd()
-        os.chdir(folder)
-        try:
-            yield
-        finally:
-            os.chdir(previous)
 
 
 def audit_paths(root: Path, config: RepoConfig) -> list[str]:
@@ -61,8 +45,8 @@ def audit_paths(root: Path, config: RepoConfig) -> list[str]:
 
 
 def audit_tree(root: Path, config: RepoConfig, options: AuditOptions) -> AuditResult:
-    with _inside(root):
-        return audit(audit_paths(root, config), config, options)
+    """Paths in findings are repo-relative: the tree's root stands for the repository root."""
+    return audit(audit_paths(root, config), config, options, root=root)
 
 
 def load_base_config(base_root: Path) -> RepoConfig:
