@@ -31,7 +31,6 @@ from bot.workspace import line_reader
 from handlers import _review
 
 
-
 def audit_paths(root: Path, config: RepoConfig) -> list[str]:
     """The config's `charts` globs expanded in the tree (repo-relative), else the whole tree."""
     if not config.charts:
