@@ -91,25 +91,32 @@ def delivery_writers(engine: Engine, settings: Settings) -> int:
     return settings.db_pool_size if store.is_postgres(engine) else 1
 
 
+INSERT_DELIVERY = sa.insert(DELIVERIES)  # built once; values come as parameters
+
+
 def record_delivery(engine: Engine, queue: Queue, event: Event, spec: JobSpec | None) -> tuple[str, int | None]:
-    """Store the delivery and its job in one transaction: ("queued" | "ignored" | "duplicate", job id)."""
+    """Store the delivery and its job in one transaction: ("queued" | "ignored" | "duplicate", job id).
+
+    The job goes in first, so the delivery row is written once, with its job id. A delivery id seen
+    before fails the delivery INSERT, and the job (and its supersede) is rolled back with it.
+    """
     outcome = "queued" if spec is not None else "ignored"
     try:
         with engine.begin() as conn:
-            conn.execute(
-                sa.insert(DELIVERIES).values(
-                    delivery_id=event.delivery_id,
-                    event=event.name,
-                    action=event.action,
-                    installation_id=event.installation_id,
-                    repository=event.repository,
-                    outcome=outcome,
-                    received_at=queue.clock(),
-                )
-            )
             job_id = queue.enqueue(spec, connection=conn) if spec is not None else None
-            if job_id is not None:
-                conn.execute(sa.update(DELIVERIES).where(DELIVERIES.c.delivery_id == event.delivery_id).values(job_id=job_id))
+            conn.execute(
+                INSERT_DELIVERY,
+                {
+                    "delivery_id": event.delivery_id,
+                    "event": event.name,
+                    "action": event.action,
+                    "installation_id": event.installation_id,
+                    "repository": event.repository,
+                    "outcome": outcome,
+                    "job_id": job_id,
+                    "received_at": queue.clock(),
+                },
+            )
     except sa.exc.IntegrityError:
         return "duplicate", None
     return outcome, job_id

@@ -37,6 +37,9 @@ STATES = ("queued", "running", "done", "dead", "superseded", "skipped")
 LEASE_LOST = "lease expired: the worker stopped renewing it (crashed or killed)"
 
 
+INSERT_JOB = sa.insert(JOBS).returning(JOBS.c.id)  # built once; values come as parameters
+
+
 def _queued_of_key(head_sha_is) -> sa.Select:
     return sa.select(JOBS.c.id).where(
         JOBS.c.supersede_key == sa.bindparam("key"), JOBS.c.state == "queued", head_sha_is(JOBS.c.head_sha, sa.bindparam("sha"))
@@ -121,27 +124,26 @@ class Queue:
                 return self.enqueue(spec, connection=conn)
         now = self.clock()
         job_id = connection.execute(
-            sa.insert(JOBS)
-            .values(
-                delivery_id=spec.delivery_id,
-                event=spec.event,
-                action=spec.action,
-                installation_id=spec.installation_id,
-                repository=spec.repository,
-                pr_number=spec.pr_number,
-                head_sha=spec.head_sha,
-                supersede_key=spec.supersede_key,
-                payload=spec.payload,
-                state="queued",
-                attempts=0,
-                max_attempts=spec.max_attempts or self.max_attempts,
-                run_after=now + spec.delay,
-                lease_owner="",
-                lease_token="",
-                last_error="",
-                created_at=now,
-            )
-            .returning(JOBS.c.id)
+            INSERT_JOB,
+            {
+                "delivery_id": spec.delivery_id,
+                "event": spec.event,
+                "action": spec.action,
+                "installation_id": spec.installation_id,
+                "repository": spec.repository,
+                "pr_number": spec.pr_number,
+                "head_sha": spec.head_sha,
+                "supersede_key": spec.supersede_key,
+                "payload": spec.payload,
+                "state": "queued",
+                "attempts": 0,
+                "max_attempts": spec.max_attempts or self.max_attempts,
+                "run_after": now + spec.delay,
+                "lease_owner": "",
+                "lease_token": "",
+                "last_error": "",
+                "created_at": now,
+            },
         ).scalar_one()
         if spec.supersedes and spec.supersede_key:
             connection.execute(SUPERSEDE, {"key": spec.supersede_key, "sha": spec.head_sha, "job_id": job_id, "now": now})

@@ -168,6 +168,18 @@ def test_a_push_of_a_new_head_supersedes_the_queued_audit_of_the_old_one(env):
         (1, HEAD, "superseded", 2), (2, "1" * 40, "queued", None)]
 
 
+def test_a_known_delivery_id_carrying_a_new_head_neither_queues_nor_supersedes_anything(env):
+    """The job goes in before the delivery row: the duplicate delivery id rolls back the job and its supersede."""
+    client, _app, _seen, _factory, settings = env
+    post(client, "pull_request.opened", "d-1")
+    newer = webhooks.payload("pull_request.synchronize")
+    newer["pull_request"]["head"]["sha"] = newer["after"] = "1" * 40
+    again = post(client, "pull_request.synchronize", "d-1", raw=json.dumps(newer).encode())
+    assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
+    assert [(j["id"], j["head_sha"], j["state"], j["superseded_by"]) for j in rows(settings, "jobs")] == [(1, HEAD, "queued", None)]
+    assert [(d["delivery_id"], d["action"], d["job_id"]) for d in rows(settings, "deliveries")] == [("d-1", "opened", 1)]
+
+
 def test_health_readiness_and_metrics(env):
     client, *_ = env
     post(client, "pull_request.opened", "m-1")
