@@ -47,6 +47,7 @@ def handler_options(settings: Settings) -> HandlerOptions:
         max_tarball_bytes=settings.max_tarball_bytes,
         max_unpacked_bytes=settings.max_unpacked_bytes,
         max_files=settings.max_files,
+        audit_processes=settings.audit_processes,
     )
 
 

@@ -47,6 +47,7 @@ class HandlerOptions:
     max_unpacked_bytes: int = 500 * 1024 * 1024
     max_files: int = 20_000
     audit_timeout: float = 120.0
+    audit_processes: int = 0  # >0: audits run in that many child processes, off the web process's GIL
 
 
 @dataclass

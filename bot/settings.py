@@ -54,6 +54,7 @@ class Settings:
     max_tarball_bytes: int = 100 * 1024 * 1024
     max_unpacked_bytes: int = 500 * 1024 * 1024
     max_files: int = 20_000
+    audit_processes: int = 2  # child processes for audits (0: audit in a thread of the worker)
 
     def __post_init__(self):
         if not self.database_url:
@@ -138,6 +139,7 @@ class Settings:
             max_tarball_bytes=number("CHARTWARDEN_MAX_TARBALL_BYTES", cls.max_tarball_bytes),
             max_unpacked_bytes=number("CHARTWARDEN_MAX_UNPACKED_BYTES", cls.max_unpacked_bytes),
             max_files=number("CHARTWARDEN_MAX_FILES", cls.max_files),
+            audit_processes=number("CHARTWARDEN_AUDIT_PROCESSES", cls.audit_processes),
         )
         if values["log_level"] not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             problems.append(f"CHARTWARDEN_LOG_LEVEL={values['log_level']!r} is not one of DEBUG, INFO, WARNING, ERROR")

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +44,27 @@ def audit_paths(root: Path, config: RepoConfig) -> list[str]:
             if (root / match).is_dir() or (root / match).is_file():
                 found.add(os.path.normpath(match))
     return sorted(found)
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(size: int) -> ProcessPoolExecutor:
+    """Child processes for audits, started once (spawned: the parent runs threads and a loop)."""
+    if size not in _POOLS:
+        _POOLS[size] = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"))
+    return _POOLS[size]
+
+
+async def run_audit(processes: int, root: Path, config: RepoConfig, options: AuditOptions) -> AuditResult:
+    """Audit a tree in a child process (so a busy audit does not slow the webhook acks sharing this
+    process), or in a thread when `processes` is 0 or the pool broke."""
+    if processes > 0:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(_pool(processes), audit_tree, root, config, options)
+        except BrokenProcessPool:
+            _POOLS.pop(processes, None)  # a killed child: start afresh next time, audit here now
+    return await asyncio.to_thread(audit_tree, root, config, options)
 
 
 def audit_tree(root: Path, config: RepoConfig, options: AuditOptions) -> AuditResult:
@@ -102,8 +126,10 @@ async def audit_pull_request(ctx: Context, repo: str, pr: PullRequest) -> str:
                               base=pr.base_ref or pr.base_sha[:7])
                 return "failure"
             audit_options = AuditOptions(timeout=options.audit_timeout)
-            head = await asyncio.to_thread(audit_tree, head_root, config, audit_options)
-            base = await asyncio.to_thread(audit_tree, base_root, config, audit_options)
+            head, base = await asyncio.gather(
+                run_audit(options.audit_processes, head_root, config, audit_options),
+                run_audit(options.audit_processes, base_root, config, audit_options),
+            )
             diff = _review.diff_findings(base, head)
             verdict = _review.conclusion(diff, config.fail_on)
             heading = _review.title(diff)

@@ -388,3 +388,16 @@ def test_installation_created_then_deleted_is_kept_in_the_table(sqlite_engine):
         rows = conn.execute(sa.text("SELECT id, deleted_at IS NOT NULL FROM installations")).all()
     assert [tuple(r) for r in rows] == [(957387, 1)]
     assert forge.calls == []
+
+
+def test_audits_in_child_processes_give_the_same_check_run_review_and_summary():
+    forge = FakeForge()
+    trees(forge)
+    ctx = Context(forge=forge, options=HandlerOptions(bot_login="chartwarden[bot]", audit_processes=2),
+                  log=logging.getLogger("test"))
+    assert asyncio.run(router.dispatch(event("pull_request.opened"), ctx)) == 1
+    [run] = forge.check_runs.values()
+    assert (run["conclusion"], run["title"], run["summary"]) == ("failure", "1 new finding (1 critical), 1 fixed", SUMMARY)
+    [review] = forge.reviews
+    assert [c.as_dict() for c in review["comments"]] == [REVIEW_COMMENT]
+    assert forge.issue_comments[2][0].body == SUMMARY_COMMENT
