@@ -49,10 +49,21 @@ def audit_paths(root: Path, config: RepoConfig) -> list[str]:
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
+def _lower_priority() -> None:
+    """Audits (and the helm they start) yield the CPU to webhook acks: a delivery answered late is
+    retried by GitHub, an audit finished a little later is not noticed."""
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+
+
 def _pool(size: int) -> ProcessPoolExecutor:
     """Child processes for audits, started once (spawned: the parent runs threads and a loop)."""
     if size not in _POOLS:
-        _POOLS[size] = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"))
+        _POOLS[size] = ProcessPoolExecutor(
+            max_workers=size, mp_context=multiprocessing.get_context("spawn"), initializer=_lower_priority
+        )
     return _POOLS[size]
 
 
