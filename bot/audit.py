@@ -232,7 +232,10 @@ def _audit_chart_uncached(
     if rendered is None:
         pass
     elif not rendered.ok:
-        shown = f"{target.display}/{rendered.error_file}" if rendered.error_file else target.display
+        if rendered.error_file and os.path.isabs(rendered.error_file):  # a -f values file
+            shown = display_path(Path(rendered.error_file))
+        else:
+            shown = f"{target.display}/{rendered.error_file}" if rendered.error_file else target.display
         line = rendered.error_line
         field_name = re.match(r"validation: chart\.metadata\.(\w+)", rendered.error)
         if field_name and line is None:

@@ -114,6 +114,8 @@ def cmd_audit(args) -> int:
         if len(parts) < 2 or not all(p.isdigit() for p in parts[:2]):
             raise UsageError(f"--kube-version: {args.kube_version!r} is not a version like 1.31")
     for values_file in args.values:
+        if Path(values_file).is_dir():
+            raise UsageError(f"{values_file}: values file is a folder, not a file")
         if not Path(values_file).is_file():
             raise UsageError(f"{values_file}: values file not found")
     options = AuditOptions(

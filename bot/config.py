@@ -99,7 +99,10 @@ def parse_config(text: str, display: str = CONFIG_NAME, known_rules: set[str] | 
         raise ConfigError(f"{display}:{exc.line or 1}: not valid YAML: {exc}") from None
     if not nodes:
         return RepoConfig(source=display)
-    data = yamlindex.construct(nodes[0])
+    try:
+        data = yamlindex.construct(nodes[0])
+    except yamlindex.YamlError as exc:
+        raise ConfigError(f"{display}:{exc.line or 1}: not valid YAML: {exc}") from None
     lines = yamlindex.line_index(nodes[0])
     if not isinstance(data, dict):
         raise ConfigError(f"{display}:1: the config must be a mapping of keys")

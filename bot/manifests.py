@@ -67,8 +67,8 @@ def parse_manifest(text: str, display: str) -> list[K8sObject]:
     for index, node in enumerate(nodes):
         try:
             data = yamlindex.construct(node)
-        except Exception as exc:  # a constructor error (bad tag, odd key) is bad input, not a crash
-            raise ManifestError(f"cannot read document: {exc}", display, node.start_mark.line + 1) from None
+        except yamlindex.YamlError as exc:  # a constructor error (bad tag, odd key) is bad input, not a crash
+            raise ManifestError(f"cannot read document: {exc}", display, exc.line) from None
         found = _objects_in(data, display, index)
         if len(found) == 1 and found[0].doc is data:
             found[0].line = node.start_mark.line + 1

@@ -128,6 +128,29 @@ _YAML_ERROR = re.compile(r"YAML parse error on (?P<file>[\w.\-/]+): .*?line (?P<
 _METADATA = re.compile(r"^validation: chart\.metadata\.(?P<field>\w+)")
 _CHART_YAML = re.compile(r"cannot load Chart\.yaml: (?:error converting YAML to JSON: )?(?:yaml: line (?P<line>\d+): )?(?P<msg>.*)")
 _MISSING_DEPS = re.compile(r"missing in charts/ directory: (?P<deps>.+)")
+_VALUES = re.compile(r"(?:cannot load (?P<chart_file>values\.yaml)|failed to parse (?P<user_file>\S+)): (?P<msg>.*)")
+_YAML_NO_LINE = re.compile(r"YAML parse error on (?P<file>[\w.\-/]+): (?P<msg>.*)")
+_GO_NOISE = re.compile(r"cannot unmarshal yaml document: |error converting YAML to JSON: |error unmarshaling JSON: |while decoding JSON: |json: ")
+_GO_LINE = re.compile(r"^yaml: line (?P<line>\d+): (?P<msg>.*)")
+_GO_TOP = re.compile(r"^cannot unmarshal (?P<got>\w+) into Go value of type \S+")
+_GO_FIELD = re.compile(r"^cannot unmarshal (?P<got>\w+) into Go struct field \S*?\.(?P<field>[\w.]+) of type (?P<want>\S+)")
+_JSON_KINDS = {"array": "a list", "object": "a mapping", "string": "a string", "number": "a number", "bool": "a boolean"}
+
+
+def _go_yaml(message: str) -> tuple[str, int | None]:
+    """helm's YAML/JSON decoding error without the layers of Go wording, and its line if it says one."""
+    message = _GO_NOISE.sub("", message).strip()
+    line = _GO_LINE.match(message)
+    if line:
+        return (line.group("msg"), int(line.group("line")))
+    top = _GO_TOP.match(message)
+    if top:
+        return (f"the top level is {_JSON_KINDS.get(top.group('got'), top.group('got'))}, not a mapping", None)
+    field = _GO_FIELD.match(message)
+    if field:
+        want = "a mapping" if field.group("want").startswith("map[") else "a list" if field.group("want").startswith("[]") else field.group("want")
+        return (f"{field.group('field')} is {_JSON_KINDS.get(field.group('got'), field.group('got'))}, not {want}", None)
+    return (re.sub(r"^yaml: ", "", message), None)
 
 
 def _chart_relative(helm_path: str) -> str:
@@ -148,7 +171,14 @@ def explain_failure(stderr: str) -> tuple[str, str | None, int | None]:
     chart_yaml = _CHART_YAML.search(text)
     if chart_yaml:
         line = int(chart_yaml.group("line")) if chart_yaml.group("line") else None
-        return (f"Chart.yaml does not load: {chart_yaml.group('msg').strip()}", "Chart.yaml", line)
+        message, go_line = _go_yaml(chart_yaml.group("msg"))
+        return (f"Chart.yaml does not load: {message}", "Chart.yaml", line or go_line)
+    values = _VALUES.search(text)
+    if values:
+        message, line = _go_yaml(values.group("msg"))
+        if values.group("chart_file"):
+            return (f"values.yaml does not load: {message}", "values.yaml", line)
+        return (f"values file does not load: {message}", values.group("user_file"), line)
     if "don't meet the specifications of the schema" in text:
         return (f"values do not match values.schema.json: {text.split(':', 1)[1].strip()}", "values.schema.json", None)
     missing = _MISSING_DEPS.search(text)
@@ -159,6 +189,10 @@ def explain_failure(stderr: str) -> tuple[str, str | None, int | None]:
     if yaml_error:
         rel = _chart_relative(yaml_error.group("file"))
         return (f"rendered YAML does not parse: {yaml_error.group('msg').strip()}", rel, int(yaml_error.group("line")))
+    yaml_error = _YAML_NO_LINE.search(text)
+    if yaml_error:
+        message, line = _go_yaml(yaml_error.group("msg"))
+        return (f"rendered YAML does not parse: {message}", _chart_relative(yaml_error.group("file")), line)
     position = _TEMPLATE_POS.search(text)
     if position:
         rel = _chart_relative(position.group("file"))

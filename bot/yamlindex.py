@@ -28,25 +28,76 @@ def _problem(exc: yaml.YAMLError) -> YamlError:
 
 
 def load_all(text: str) -> list[Any]:
-    """Every document of a multi-document YAML text, as plain Python data."""
-    try:
-        return list(yaml.load_all(text, Loader=_Loader))
-    except yaml.YAMLError as exc:
-        raise _problem(exc) from None
+    """Every non-empty document of a multi-document YAML text, as plain Python data."""
+    return [construct(node) for node in compose_all(text)]
 
 
 def compose_all(text: str) -> list[yaml.Node]:
+    """Every non-empty document as a node tree, each checked by `_check_shape`."""
     try:
-        return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+        nodes = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
     except yaml.YAMLError as exc:
         raise _problem(exc) from None
+    for node in nodes:
+        _check_shape(node)
+    return nodes
+
+
+MAX_DEPTH = 256
+MAX_ALIASED_NODES = 100_000
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
+
+
+def _check_shape(root: yaml.Node) -> None:
+    """Refuse, with a YamlError, a document no walk over it would survive: aliases that expand it
+    by more than MAX_ALIASED_NODES nodes (a "billion laughs" bomb), an alias inside the node it
+    names (a cycle), or nesting deeper than MAX_DEPTH. Linear in the distinct nodes."""
+    sizes: dict[int, int] = {}  # id(node) -> node count with aliases expanded
+    active: set[int] = set()
+    distinct = 0
+    first_big: yaml.Node | None = None
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, finished = stack.pop()
+        key = id(node)
+        if finished:
+            active.discard(key)
+            size = sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if first_big is None and size > MAX_ALIASED_NODES:
+                first_big = node
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            raise YamlError("an alias refers to a collection that contains it", node.start_mark.line + 1)
+        if depth > MAX_DEPTH:
+            raise YamlError(f"nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
+        distinct += 1
+        active.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+    if sizes[id(root)] - distinct > MAX_ALIASED_NODES:
+        where = first_big or root
+        raise YamlError(f"aliases expand the document by more than {MAX_ALIASED_NODES} nodes", where.start_mark.line + 1)
 
 
 def construct(node: yaml.Node) -> Any:
-    """Plain data from a composed node (same result as loading the document)."""
+    """Plain data from a composed node (same result as loading the document); a constructor
+    error (unhashable key, bad tag, `!!int abc`) is a one-line YamlError with its line."""
     loader = _Loader("")
     try:
         return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise _problem(exc) from None
+    except Exception as exc:  # noqa: BLE001 - constructors raise ValueError, TypeError, binascii.Error...
+        raise YamlError(" ".join(str(exc).split()) or type(exc).__name__, node.start_mark.line + 1) from None
     finally:
         loader.dispose()
 
