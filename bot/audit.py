@@ -326,6 +326,9 @@ def _audit_dockerfile(target: Target, runner: _Runner) -> TargetResult:
     except OSError as exc:
         result.error = InputProblem(target.display, None, f"cannot read: {exc.strerror}")
         return result
+    except dockerfile_mod.DockerfileError as exc:
+        result.error = InputProblem(target.display, exc.line, str(exc))
+        return result
     problems: list[InputProblem] = []
     for rule in runner.by_scope.get("dockerfile", ()):
         for hit in runner._call(rule, parsed, problems, target.display):

@@ -63,7 +63,11 @@ def _load_config(args) -> RepoConfig:
     known = set(all_rules())
     if args.config:
         return load_config(Path(args.config), args.config, known)
-    found = find_config(Path(args.paths[0]).resolve())
+    try:
+        start = Path(args.paths[0]).resolve()
+    except (OSError, RuntimeError):  # a symlink loop: discovery reports it; look for config beside it
+        start = Path(os.path.abspath(args.paths[0])).parent
+    found = find_config(start)
     if found:
         from bot.discover import display_path
 

@@ -99,6 +99,8 @@ def parse_config(text: str, display: str = CONFIG_NAME, known_rules: set[str] | 
         raise ConfigError(f"{display}:{exc.line or 1}: not valid YAML: {exc}") from None
     if not nodes:
         return RepoConfig(source=display)
+    if len(nodes) > 1:
+        raise ConfigError(f"{display}:{nodes[1].start_mark.line + 1}: the config must be one YAML document, not several")
     try:
         data = yamlindex.construct(nodes[0])
     except yamlindex.YamlError as exc:
@@ -146,9 +148,14 @@ def parse_config(text: str, display: str = CONFIG_NAME, known_rules: set[str] | 
 
 def load_config(path: Path, display: str | None = None, known_rules: set[str] | None = None) -> RepoConfig:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{display or path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{display or path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
     return parse_config(text, display or str(path), known_rules)
 
 

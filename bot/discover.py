@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,19 @@ def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
         return True
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
+
+
+def _is_loop(path: Path) -> bool:
+    """A symlink that leads back to itself (`a -> b -> a`), which no read can follow."""
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def discover(paths: list[str], root: Path | None = None) -> Discovery:
@@ -76,6 +88,10 @@ def discover(paths: list[str], root: Path | None = None) -> Discovery:
 
     def consider_file(path: Path, tree: Path, explicit: bool) -> None:
         shown = display_path(path, root)
+        if path.is_symlink() and _is_loop(path):
+            if explicit or is_dockerfile(path) or _yaml_file(path):
+                found.problems.append(InputProblem(shown, None, "symlink loop; not followed"))
+            return
         if path.is_symlink() and not _inside(path, tree):
             found.problems.append(InputProblem(shown, None, "symlink points outside the audited tree; not followed"))
             return

@@ -84,8 +84,32 @@ def parse(text: str, path: str) -> Dockerfile:
     return result
 
 
+MAX_BYTES = 1024 * 1024
+
+
+class DockerfileError(ValueError):
+    """A file named like a Dockerfile that is not one; `line` is 1-based when there is one."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
 def load(path: Path, display: str) -> Dockerfile:
-    return parse(path.read_text(encoding="utf-8", errors="replace"), display)
+    """Parse a Dockerfile; raises OSError, or DockerfileError for what Docker itself would refuse."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise DockerfileError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
+    raw = path.read_bytes()
+    if b"\0" in raw[:8192]:
+        raise DockerfileError("binary file, not a Dockerfile")
+    parsed = parse(raw.decode("utf-8", errors="replace"), display)
+    if not parsed.instructions:
+        raise DockerfileError("no instructions (empty, or only comments)")
+    for instruction in parsed.of("FROM"):
+        if not instruction.args:
+            raise DockerfileError("FROM names no base image", instruction.line)
+    return parsed
 
 
 def is_dockerfile(path: Path) -> bool:

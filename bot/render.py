@@ -128,6 +128,7 @@ _YAML_ERROR = re.compile(r"YAML parse error on (?P<file>[\w.\-/]+): .*?line (?P<
 _METADATA = re.compile(r"^validation: chart\.metadata\.(?P<field>\w+)")
 _CHART_YAML = re.compile(r"cannot load Chart\.yaml: (?:error converting YAML to JSON: )?(?:yaml: line (?P<line>\d+): )?(?P<msg>.*)")
 _MISSING_DEPS = re.compile(r"missing in charts/ directory: (?P<deps>.+)")
+_SYMLINK = re.compile(r"error evaluating symlink (?P<file>/\S+): (?P<msg>.*)")
 _VALUES = re.compile(r"(?:cannot load (?P<chart_file>values\.yaml)|failed to parse (?P<user_file>\S+)): (?P<msg>.*)")
 _YAML_NO_LINE = re.compile(r"YAML parse error on (?P<file>[\w.\-/]+): (?P<msg>.*)")
 _GO_NOISE = re.compile(r"cannot unmarshal yaml document: |error converting YAML to JSON: |error unmarshaling JSON: |while decoding JSON: |json: ")
@@ -173,6 +174,11 @@ def explain_failure(stderr: str) -> tuple[str, str | None, int | None]:
         line = int(chart_yaml.group("line")) if chart_yaml.group("line") else None
         message, go_line = _go_yaml(chart_yaml.group("msg"))
         return (f"Chart.yaml does not load: {message}", "Chart.yaml", line or go_line)
+    symlink = _SYMLINK.search(text)
+    if symlink:
+        msg = symlink.group("msg")
+        why = "symlink loop" if "too many links" in msg else "broken symlink (its target does not exist)" if "no such file" in msg else f"bad symlink: {msg}"
+        return (f"{why}; helm cannot load the chart", symlink.group("file"), None)
     values = _VALUES.search(text)
     if values:
         message, line = _go_yaml(values.group("msg"))

@@ -167,3 +167,58 @@ def test_values_file_option_bad_yaml_folder_and_list(work, capsys):
     assert (code, errs) == (2, ["list.yaml: values file does not load: the top level is a list, not a mapping"])
     code, out, err = run(capsys, "audit", "good", "-f", "folder")
     assert (code, out, err) == (2, "", "chartwarden: folder: values file is a folder, not a file\n")
+
+
+def test_dockerfiles_docker_would_refuse(work, capsys):
+    for name, body in (("empty", b""), ("comments", b"# a\n# b\n"), ("binary", b"\x00\x01\xff"), ("nofrom", b"FROM\nRUN x\n"), ("good", b"FROM alpine:3.20\nUSER 1000\n")):
+        (work / name).mkdir()
+        (work / name / "Dockerfile").write_bytes(body)
+    code, errs, ok = errors(capsys, "empty", "comments", "binary", "nofrom", "good")
+    assert code == 2
+    assert errs == [
+        "empty/Dockerfile: no instructions (empty, or only comments)",
+        "comments/Dockerfile: no instructions (empty, or only comments)",
+        "binary/Dockerfile: binary file, not a Dockerfile",
+        "nofrom/Dockerfile:1: FROM names no base image",
+    ]
+    assert ok == ["good/Dockerfile"]
+
+
+def test_config_not_utf8_or_several_documents(work, capsys):
+    (work / "pod.yaml").write_text(POD)
+    (work / ".chartwarden.yaml").write_bytes(b"failOn: low\n# caf\xe9\n")
+    code, out, err = run(capsys, "audit", "pod.yaml")
+    assert (code, out, err) == (2, "", "chartwarden: .chartwarden.yaml:2: not UTF-8 text (byte 0xe9)\n")
+    (work / ".chartwarden.yaml").write_text("failOn: low\n---\nfoo: 1\n")
+    code, out, err = run(capsys, "audit", "pod.yaml")
+    assert (code, out, err) == (2, "", "chartwarden: .chartwarden.yaml:3: the config must be one YAML document, not several\n")
+
+
+def test_symlink_loops(work, capsys):
+    (work / "tree").mkdir()
+    (work / "tree" / "ok.yaml").write_text(POD)
+    (work / "tree" / "a.yaml").symlink_to("b.yaml")
+    (work / "tree" / "b.yaml").symlink_to("a.yaml")
+    (work / "tree" / "self").symlink_to("self")  # not a YAML name: not audited, not an error
+    code, errs, ok = errors(capsys, "tree")
+    assert code == 2
+    assert errs == ["tree/a.yaml: symlink loop; not followed", "tree/b.yaml: symlink loop; not followed"]
+    assert ok == ["tree/ok.yaml"]
+    code, errs, ok = errors(capsys, "tree/self", "tree/ok.yaml")
+    assert (code, errs, ok) == (2, ["tree/self: symlink loop; not followed"], ["tree/ok.yaml"])
+
+
+def test_symlink_loop_and_broken_symlink_in_a_chart(work, capsys):
+    loop = chart(work, "loop")
+    (loop / "templates" / "a.yaml").symlink_to("b.yaml")
+    (loop / "templates" / "b.yaml").symlink_to("a.yaml")
+    broken = chart(work, "broken")
+    (broken / "templates" / "d.yaml").symlink_to("nowhere.yaml")
+    chart(work, "good")
+    code, errs, ok = errors(capsys, "loop", "broken", "good")
+    assert code == 2
+    assert errs == [
+        "loop/templates/a.yaml: symlink loop; helm cannot load the chart",
+        "broken/templates/d.yaml: broken symlink (its target does not exist); helm cannot load the chart",
+    ]
+    assert ok == ["good"]
