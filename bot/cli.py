@@ -146,7 +146,10 @@ def cmd_audit(args) -> int:
     else:
         report = reporter(args.format)(result)
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        try:
+            Path(args.output).write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{args.output}: cannot write the report: {exc.strerror}") from None
     else:
         sys.stdout.write(report)
     return exit_code(result, fail_on)

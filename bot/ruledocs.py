@@ -50,6 +50,8 @@ def expected_docs() -> dict[str, str]:
 def write_docs(out: Path, *, check: bool = False) -> list[str]:
     """Write (or with check=True, compare) docs; returns the names that differ."""
     docs = expected_docs()
+    if out.exists() and not out.is_dir():
+        raise DocError(f"{out}: not a folder")
     stale = []
     existing = {p.name for p in out.glob("*.md")} if out.is_dir() else set()
     for name, text in docs.items():
@@ -58,10 +60,13 @@ def write_docs(out: Path, *, check: bool = False) -> list[str]:
             stale.append(name)
     stale += sorted(existing - set(docs))
     if not check:
-        out.mkdir(parents=True, exist_ok=True)
-        for name in stale:
-            if name in docs:
-                (out / name).write_text(docs[name], encoding="utf-8")
-            else:
-                (out / name).unlink()
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            for name in stale:
+                if name in docs:
+                    (out / name).write_text(docs[name], encoding="utf-8")
+                else:
+                    (out / name).unlink()
+        except OSError as exc:
+            raise DocError(f"{exc.filename or out}: cannot write: {exc.strerror}") from None
     return stale

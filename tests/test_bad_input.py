@@ -222,3 +222,31 @@ def test_symlink_loop_and_broken_symlink_in_a_chart(work, capsys):
         "broken/templates/d.yaml: broken symlink (its target does not exist); helm cannot load the chart",
     ]
     assert ok == ["good"]
+
+
+def test_docs_out_unwritable(work, capsys):
+    (work / "afile").write_text("x")
+    code, out, err = run(capsys, "docs", "--out", "afile/sub")
+    assert (code, out, err) == (2, "", "chartwarden: afile/sub: cannot write: Not a directory\n")
+    code, out, err = run(capsys, "docs", "--out", "afile")
+    assert (code, out, err) == (2, "", "chartwarden: afile: not a folder\n")
+    code, out, err = run(capsys, "docs", "--check", "--out", "afile")
+    assert (code, out, err) == (2, "", "chartwarden: afile: not a folder\n")
+
+
+def test_report_output_unwritable(work, capsys):
+    (work / "pod.yaml").write_text(POD)
+    (work / "afile").write_text("x")
+    code, out, err = run(capsys, "audit", "pod.yaml", "-o", "afile/report.txt")
+    assert (code, out, err) == (2, "", "chartwarden: afile/report.txt: cannot write the report: Not a directory\n")
+    (work / "folder").mkdir()
+    code, out, err = run(capsys, "audit", "pod.yaml", "-o", "folder")
+    assert (code, out, err) == (2, "", "chartwarden: folder: cannot write the report: Is a directory\n")
+
+
+def test_baseline_outside_git(work, capsys, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(work.parent))
+    (work / "pod.yaml").write_text(POD)
+    code, out, err = run(capsys, "audit", "pod.yaml", "--baseline", "HEAD")
+    assert (code, out) == (2, "")
+    assert err == "chartwarden: --baseline: git rev-parse --show-toplevel: fatal: not a git repository (or any of the parent directories): .git\n"
