@@ -159,7 +159,7 @@ def cmd_rules(args) -> int:
     from checks._registry import all_rules
 
     rules = all_rules()
-    if args.rule_id:
+    if args.rule_id is not None:
         rule = rules.get(args.rule_id)
         if rule is None:
             raise UsageError(f"unknown rule {args.rule_id!r} (see `chartwarden rules`)")
