@@ -3,7 +3,7 @@
 #   @octokit/webhooks-examples  real webhook payloads (fixtures are copied from it into tests/fixtures/webhooks)
 #   @octokit/openapi            GitHub's REST description (scripts/trim-openapi.py cuts it down for the mock)
 #   @stoplight/prism-cli        a mock server that validates every request against that description
-# Without npm it says so and exits 0: the tests that need these assets skip with that reason.
+# Without npm it says so and exits 0: the tests that need these assets then fail saying so (CHARTWARDEN_TESTS_ALLOW_MISSING=1 skips them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 prefix="$root/.tools/npm"

@@ -28,6 +28,7 @@ import pytest
 import yaml
 
 from checks._registry import all_rules
+from tests.needs import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -167,7 +168,7 @@ def _free_port() -> int:
 def prism_url(tmp_path_factory):
     """tests/service/test_forge_prism.py's mock: the trimmed description, `--errors`, on loopback."""
     if not PRISM.exists():
-        pytest.skip("prism is not installed: run scripts/install-test-assets.sh")
+        missing("prism is not installed: run scripts/install-test-assets.sh")
     port = _free_port()
     log = tmp_path_factory.mktemp("prism") / "prism.log"
     with log.open("w") as out:

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot import store
+from tests.needs import missing
 
 PG_BASE_URL = os.environ.get("CHARTWARDEN_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -26,7 +27,7 @@ def _pg_admin_engine():
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.OperationalError as exc:
         engine.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {PG_BASE_URL}: {str(exc).splitlines()[0]}")
+        missing(f"PostgreSQL not reachable at {PG_BASE_URL}: {str(exc).splitlines()[0]}")
     return engine
 
 
@@ -60,7 +61,7 @@ def prism_url(tmp_path_factory):
     from tests.service.mockgithub import PRISM, Prism
 
     if not PRISM.exists():
-        pytest.skip("prism is not installed: run scripts/install-test-assets.sh")
+        missing("prism is not installed: run scripts/install-test-assets.sh")
     prism = Prism(tmp_path_factory.mktemp("prism") / "prism.log")
     try:
         yield prism.url
